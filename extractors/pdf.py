@@ -1,0 +1,2 @@
+def extract(data, doc):
+    raise NotImplementedError

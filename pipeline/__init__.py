@@ -1,0 +1,1 @@
+"""attsats: reads Swedish municipal decision papers into one `Document`."""

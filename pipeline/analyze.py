@@ -1,0 +1,48 @@
+"""The analysis: a file through every pure stage, `Document -> Document`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from extractors import SUFFIXES, read_document
+from pipeline.clean import clean
+from pipeline.document import Document
+from pipeline.recognize import recognize
+from pipeline.segment import segment
+
+Stage = Callable[[Document], Document]
+
+STAGES: tuple[Stage, ...] = (clean, segment, recognize)
+
+
+def run_stages(doc: Document, stages: Iterable[Stage] = STAGES) -> Document:
+    for stage in stages:
+        if doc.status == "failed":
+            break
+        doc = stage(doc)
+    return doc
+
+
+def analyze(path: Path) -> Document:
+    """Read and analyse one file; bad input comes back as a failed Document."""
+    return run_stages(read_document(path))
+
+
+def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given, and the readable files inside folders, in a stable order.
+
+    Inside folders, only known formats are taken and Office lock files (`~$...`) and
+    hidden files are skipped; a file named explicitly is always tried.
+    """
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in SUFFIXES
+                    and not child.name.startswith(("~$", "."))
+                ):
+                    yield child
+        else:
+            yield path

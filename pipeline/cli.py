@@ -1,0 +1,73 @@
+"""The `attsats` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.analyze import analyze, expand_inputs
+from pipeline.document import Document
+from pipeline.summary import summary
+
+app = typer.Typer(
+    help="attsats: läser kommunala beslutsunderlag (motioner, tjänsteskrivelser, protokoll).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def output_name(doc: Document, taken: set[str]) -> str:
+    """A file name for a document's output: its own name, made unique, never a path."""
+    stem = Path(doc.source.path).name
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem).lstrip(".") or "dokument"
+    name, n = safe, 2
+    while name in taken:
+        name, n = f"{safe}-{n}", n + 1
+    taken.add(name)
+    return name
+
+
+@app.command("analyze")
+def analyze_command(
+    paths: Annotated[list[Path], typer.Argument(help="Filer eller mappar att läsa.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON i stället för en sammanfattning.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Mapp för en JSON-fil per dokument.")] = None,
+) -> None:
+    """Läs dokument och visa vad de innehåller."""
+    files = list(expand_inputs(paths))
+    if not files:
+        typer.echo("Inga dokument att läsa i: " + ", ".join(map(str, paths)), err=True)
+        raise typer.Exit(2)
+    docs = [analyze(f) for f in files]
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        taken: set[str] = set()
+        for doc in docs:
+            target = out / f"{output_name(doc, taken)}.json"
+            target.write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    if as_json:
+        payload = [d.model_dump(mode="json") for d in docs]
+        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif out is None:
+        typer.echo("\n\n".join(summary(d) for d in docs))
+    else:
+        typer.echo(f"{len(docs)} dokument analyserade till {out}/")
+    failed = [d for d in docs if d.status == "failed"]
+    for doc in failed:
+        for error in doc.errors:
+            typer.echo(f"{doc.source.path}: {error.code} {error.message}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Skriv JSON Schema för analysens JSON (det publika kontraktet)."""
+    json.dump(Document.model_json_schema(), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,5 @@
+from pipeline.document import Document
+
+
+def recognize(doc: Document) -> Document:
+    return doc
