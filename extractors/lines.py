@@ -32,6 +32,7 @@ class Line:
     text: str
     page: int | None
     gap_before: bool = False  # a blank line or a vertical gap separates it from the previous
+    width: float | None = None  # printed width (points in a PDF); None: its length in characters
 
 
 @dataclass
@@ -43,34 +44,59 @@ class Block:
     marker: str | None = None
 
 
+# Symbol-font bullets (private-use code points) mean "•".
+PRIVATE_BULLETS = str.maketrans(dict.fromkeys("\uf0b7\uf0a7\uf076\uf0d8", "•"))
+
+
 def split_marker(text: str) -> tuple[str | None, str]:
     """Return (marker, rest) for a list item, else (None, text)."""
     m = MARKER_RE.match(text)
     if not m:
         return None, text
-    return m.group("marker"), text[m.end() :]
+    return m.group("marker").translate(PRIVATE_BULLETS), text[m.end() :]
 
 
-def join_wrapped(lines: Iterable[Line]) -> list[Block]:
+SHORT_LINE = 0.6  # a line shorter than this share of the full width ended its paragraph
+
+
+def line_width(line: Line) -> float:
+    return line.width if line.width is not None else len(line.text.strip())
+
+
+def full_width(lines: list[Line]) -> float:
+    """The width a writer wrapped at: the 90th percentile of the line widths."""
+    widths = sorted(line_width(line) for line in lines if line.text.strip())
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
+
+
+def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list[Block]:
     """Join soft-wrapped lines into paragraphs.
 
     A new paragraph starts after a gap, at a list marker, at a label such as
-    "Kommentar:", or after a line that ends in a colon (an introduction to a list).
+    "Kommentar:", after a line that ends in a colon (an introduction to a list), and
+    after a line well short of the wrap width unless the next line continues in lower case.
     """
+    lines = [line for line in lines if line.text.strip()]
+    width = full_width(lines) if wrap_width is None else wrap_width
     blocks: list[Block] = []
     current: Block | None = None
-    previous_text = ""
+    previous: Line | None = None
     for line in lines:
         text = line.text.strip()
-        if not text:
-            continue
         marker, rest = split_marker(text)
+        previous_text = previous.text.strip() if previous else ""
+        ended_short = (
+            previous is not None
+            and line_width(previous) < SHORT_LINE * width
+            and not text[:1].islower()
+        )
         starts_new = (
             current is None
             or line.gap_before
             or marker is not None
             or LABEL_RE.match(text) is not None
             or previous_text.endswith(":")
+            or ended_short
         )
         if starts_new:
             current = Block(text=rest if marker else text, page=line.page, marker=marker)
@@ -78,7 +104,7 @@ def join_wrapped(lines: Iterable[Line]) -> list[Block]:
         else:
             assert current is not None
             current.text = join_two(current.text, text)
-        previous_text = text
+        previous = line
     return blocks
 
 
@@ -90,6 +116,8 @@ def join_two(left: str, right: str) -> str:
         and not right.startswith(COMPOUND_CONTINUATIONS)
     ):
         return left[:-1] + right
+    if left.endswith("-") and left[-2:-1].isalnum() and right[:1].isdigit():
+        return left + right  # a number split at its own hyphen: "KS-" / "2024-00850"
     return f"{left} {right}"
 
 

@@ -89,7 +89,9 @@ def extract(data: bytes, doc: Document) -> None:
     nonempty = [[i for i, line in enumerate(lines) if line.strip()] for lines in page_lines]
     furniture = {
         (p, nonempty[p][k])
-        for p, k in furniture_lines([[page_lines[p][i] for i in idx] for p, idx in enumerate(nonempty)])
+        for p, k in furniture_lines(
+            [[page_lines[p][i] for i in idx] for p, idx in enumerate(nonempty)]
+        )
     }
     for p, (page, _) in enumerate(pages):
         lines = page_lines[p]
@@ -100,7 +102,9 @@ def extract(data: bytes, doc: Document) -> None:
             if not stripped or (p, i) in furniture:
                 if stripped:
                     doc.furniture.append(
-                        Paragraph(text=normalize_space(stripped), page=page, index=len(doc.furniture))
+                        Paragraph(
+                            text=normalize_space(stripped), page=page, index=len(doc.furniture)
+                        )
                     )
                 gap = True
                 i += 1

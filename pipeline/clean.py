@@ -1,4 +1,4 @@
-"""Clean stage: drop template residue and rejoin paragraphs split by a page break."""
+"""Clean stage: drop template residue and rejoin paragraphs that a break cut in two."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import cache
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import record
 from pipeline.resources import load_patterns
+from pipeline.segment import heading_level
 
 TERMINAL = (".", "!", "?", ":", ";")
 
@@ -23,15 +24,14 @@ def is_residue(text: str) -> bool:
 
 
 def continues(previous: Paragraph, paragraph: Paragraph) -> bool:
-    """A paragraph cut by a page break: no final punctuation, lower-case continuation."""
+    """A paragraph cut by a page break or a stray blank line (common in text copied from
+    PDFs): the previous one has no final punctuation and this one goes on in lower case."""
     return (
         previous.kind in ("text", "list_item")
         and paragraph.kind == "text"
-        and previous.page is not None
-        and paragraph.page is not None
-        and paragraph.page > previous.page
         and not previous.text.endswith(TERMINAL)
         and paragraph.text[:1].islower()
+        and heading_level(previous) is None
     )
 
 
@@ -44,6 +44,8 @@ def clean(doc: Document) -> Document:
             kept[-1].text = f"{kept[-1].text} {paragraph.text}"
         else:
             kept.append(paragraph)
+    if not kept:
+        record(doc, "E107")
     doc.furniture = [p for p in doc.furniture if not is_residue(p.text)]
     for index, paragraph in enumerate(kept):
         paragraph.index = index

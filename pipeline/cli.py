@@ -35,8 +35,12 @@ def output_name(doc: Document, taken: set[str]) -> str:
 @app.command("analyze")
 def analyze_command(
     paths: Annotated[list[Path], typer.Argument(help="Filer eller mappar att läsa.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Skriv JSON i stället för en sammanfattning.")] = False,
-    out: Annotated[Path | None, typer.Option("--out", help="Mapp för en JSON-fil per dokument.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Skriv JSON i stället för en sammanfattning.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Mapp för en JSON-fil per dokument.")
+    ] = None,
 ) -> None:
     """Läs dokument och visa vad de innehåller."""
     files = list(expand_inputs(paths))
@@ -52,7 +56,9 @@ def analyze_command(
             target.write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
     if as_json:
         payload = [d.model_dump(mode="json") for d in docs]
-        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2
+        )
         sys.stdout.write("\n")
     elif out is None:
         typer.echo("\n\n".join(summary(d) for d in docs))
@@ -71,3 +77,35 @@ def schema_command() -> None:
     """Skriv JSON Schema för analysens JSON (det publika kontraktet)."""
     json.dump(Document.model_json_schema(), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold_dirs: Annotated[
+        list[Path], typer.Argument(help="Mappar med <id>.gold.json och dokumenten.")
+    ],
+    formats: Annotated[
+        str, typer.Option(help="Format att pröva, kommaseparerade.")
+    ] = "txt,pdf,docx",
+    report: Annotated[Path, typer.Option(help="Var JSON-rapporten skrivs.")] = Path(
+        "out/evaluation.json"
+    ),
+) -> None:
+    """Mät analysen mot facit (P/R/F1 per fält och per dokument)."""
+    from pipeline.evaluate import FORMATS, evaluate, render_table
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = sorted(set(chosen) - set(FORMATS))
+    missing = [d for d in gold_dirs if not d.is_dir()]
+    if unknown or missing:
+        typer.echo(
+            f"Okänt format: {unknown}" if unknown else f"Mapp saknas: {missing[0]}", err=True
+        )
+        raise typer.Exit(2)
+    result = evaluate(gold_dirs, chosen)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    typer.echo(render_table(result))
+    typer.echo(f"\nRapport: {report}")
+    if result["below_target"]:
+        raise typer.Exit(1)

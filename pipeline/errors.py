@@ -24,14 +24,16 @@ CATALOGUE: dict[str, Entry] = {
     e.code: e
     for e in [
         Entry("E101", "Filen finns inte eller kan inte läsas: {path}"),
-        Entry("E102", "Filformatet stöds inte ({suffix}); attsats läser .docx, .pdf, .txt och .md."),
+        Entry(
+            "E102", "Filformatet stöds inte ({suffix}); attsats läser .docx, .pdf, .txt och .md."
+        ),
         Entry("E103", "Filens innehåll stämmer inte med ändelsen {suffix}: {detail}"),
         Entry("E104", "Filen är skadad och kan inte läsas som {fmt}: {detail}"),
         Entry("E105", "PDF-filen är krypterad eller lösenordsskyddad."),
         Entry("E106", "PDF-filen saknar textlager (inskannad bild); den behöver OCR-tolkas."),
         Entry("E107", "Dokumentet innehåller ingen text."),
         Entry("E108", "Textfilen är inte giltig text i UTF-8, UTF-16 eller Windows-1252."),
-        Entry("W101", "Mallrest borttagen: \"{text}\""),
+        Entry("W101", 'Mallrest borttagen: "{text}"'),
         Entry("W102", "Spårad ändring: borttagen text ignorerades, infogad text togs med."),
         Entry("W103", "Sida {page} saknar textlager och lästes inte.", degrades=True),
         Entry("W104", "Textfilen var inte UTF-8 och lästes som {encoding}."),

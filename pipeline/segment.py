@@ -16,14 +16,10 @@ from pipeline.resources import load_patterns
 MAX_HEADING_CHARS = 80
 
 
-def heading_key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip().rstrip(":").strip()).casefold()
-
-
 @cache
-def known_headings() -> dict[str, int]:
-    patterns = load_patterns("headings")
-    return {heading_key(h): 1 for h in patterns["level_1"]}
+def known_headings() -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{h})" for h in load_patterns("headings")["level_1"])
+    return re.compile(rf"^(?:{alternatives})\s*:?$", re.IGNORECASE)
 
 
 def heading_level(paragraph: Paragraph) -> int | None:
@@ -31,7 +27,7 @@ def heading_level(paragraph: Paragraph) -> int | None:
         return paragraph.level or 1
     if paragraph.kind != "text" or len(paragraph.text) > MAX_HEADING_CHARS:
         return None
-    return known_headings().get(heading_key(paragraph.text))
+    return 1 if known_headings().match(paragraph.text) else None
 
 
 def segment(doc: Document) -> Document:

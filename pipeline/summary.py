@@ -40,7 +40,11 @@ def summary(doc: Document) -> str:
     paragraphs = doc.paragraphs()
     lines.append(
         f"  {len(doc.sections)} avsnitt, {len(paragraphs)} stycken"
-        + (f", {doc.source.pages} sidor" if doc.source.pages else "")
+        + (
+            f", {doc.source.pages} {'sida' if doc.source.pages == 1 else 'sidor'}"
+            if doc.source.pages
+            else ""
+        )
     )
     if doc.att_satser:
         lines.append(f"  Att-satser ({len(doc.att_satser)}):")

@@ -1,0 +1,108 @@
+"""The `attsats` command line: analyze and schema, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from conftest import SAMPLES
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.document import SCHEMA_VERSION
+
+SEED_001 = SAMPLES / "001_fb57b98de66bfb1d.txt"
+runner = CliRunner()
+
+
+def schema() -> dict:
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    return json.loads(result.stdout)
+
+
+def test_analyze_json_on_seed_001_is_a_motionssvar_with_its_dnr() -> None:
+    result = runner.invoke(app, ["analyze", str(SEED_001), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, schema())
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["doc_type"] == "motionssvar"
+    assert data["diarienummer"][0]["raw"] == "KS 20/399"
+    assert data["source"]["format"] == "txt"
+
+
+def test_analyze_prints_a_swedish_summary_by_default() -> None:
+    result = runner.invoke(app, ["analyze", str(SEED_001)])
+    assert result.exit_code == 0
+    assert "Typ: Svar på motion eller medborgarförslag" in result.stdout
+    assert "Dnr: KS 20/399" in result.stdout
+
+
+def test_several_inputs_give_a_json_list_and_one_file_each(tmp_path: Path) -> None:
+    second = tmp_path / "motion.txt"
+    second.write_text(
+        "Motion om fler cykelbanor\n\nJag föreslår att kommunen bygger fler cykelbanor.\n"
+    )
+    out = tmp_path / "ut"
+    result = runner.invoke(
+        app, ["analyze", str(SEED_001), str(second), "--json", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [Path(d["source"]["path"]).name for d in data] == [SEED_001.name, "motion.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [f"{SEED_001.name}.json", "motion.txt.json"]
+    for path in out.iterdir():
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema())
+
+
+def test_a_failed_input_exits_non_zero_with_the_reason_on_stderr(tmp_path: Path) -> None:
+    broken = tmp_path / "trasig.pdf"
+    broken.write_bytes(b"inte en pdf")
+    result = runner.invoke(app, ["analyze", str(SEED_001), str(broken), "--json"])
+    assert result.exit_code == 1
+    assert "E103" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    statuses = [d["status"] for d in json.loads(result.stdout)]
+    assert statuses == ["ok", "failed"]
+
+
+def test_a_folder_is_read_file_by_file_and_lock_files_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "~$motion.docx").write_bytes(b"lock")
+    (tmp_path / "anteckning.json").write_text("{}")
+    (tmp_path / "motion.txt").write_text("Motion om fler cykelbanor\n")
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--json"])
+    assert result.exit_code == 0
+    assert Path(json.loads(result.stdout)["source"]["path"]).name == "motion.txt"
+
+
+def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["analyze", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Inga dokument" in result.stderr
+
+
+def test_the_schema_names_the_contract_fields() -> None:
+    properties = schema()["properties"]
+    for key in [
+        "schema_version",
+        "source",
+        "status",
+        "errors",
+        "warnings",
+        "doc_type",
+        "title",
+        "municipality",
+        "organ",
+        "dates",
+        "authors",
+        "handlaggare",
+        "diarienummer",
+        "sections",
+        "att_satser",
+        "decision",
+        "goals",
+        "kallelse_items",
+    ]:
+        assert key in properties
