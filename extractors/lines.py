@@ -88,7 +88,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
         ended_short = (
             previous is not None
             and line_width(previous) < SHORT_LINE * width
-            and not text[:1].islower()
+            and (not text[:1].islower() or opens_clause(text))
         )
         starts_new = (
             current is None
@@ -97,6 +97,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             or LABEL_RE.match(text) is not None
             or previous_text.endswith(":")
             or ended_short
+            or (opens_clause(text) and previous_text.endswith((",", ";")))
         )
         if starts_new:
             current = Block(text=rest if marker else text, page=line.page, marker=marker)
@@ -106,6 +107,11 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             current.text = join_two(current.text, text)
         previous = line
     return blocks
+
+
+def opens_clause(text: str) -> bool:
+    """A line that starts an att-sats ("att kommunen …") opens a paragraph after a short line."""
+    return text.startswith("att ")
 
 
 def join_two(left: str, right: str) -> str:

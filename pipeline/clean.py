@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extractors.lines import opens_clause
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import record
 from pipeline.resources import load_patterns
@@ -25,12 +26,14 @@ def is_residue(text: str) -> bool:
 
 def continues(previous: Paragraph, paragraph: Paragraph) -> bool:
     """A paragraph cut by a page break or a stray blank line (common in text copied from
-    PDFs): the previous one has no final punctuation and this one goes on in lower case."""
+    PDFs): the previous one has no final punctuation and this one goes on in lower case,
+    unless it opens an att-sats of its own ("yrkar jag" / "att kommunen …")."""
     return (
         previous.kind in ("text", "list_item")
         and paragraph.kind == "text"
         and not previous.text.endswith(TERMINAL)
         and paragraph.text[:1].islower()
+        and not opens_clause(paragraph.text)
         and heading_level(previous) is None
     )
 

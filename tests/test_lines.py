@@ -130,3 +130,19 @@ def test_a_gap_separates_paragraphs() -> None:
         )
     )
     assert len(blocks) == 2
+
+
+def test_clause_lines_after_a_short_proposal_line_stay_apart() -> None:
+    blocks = join_wrapped(
+        lines(
+            "Med anledning av ovanstående föreslår jag att kommunfullmäktige beslutar om följande åtgärder för skolvägarna",
+            "yrkar jag",
+            "att kommunstyrelsen får i uppdrag att kartlägga skolvägarna",
+            "att åtgärdsplanen redovisas för kommunfullmäktige",
+        ),
+        wrap_width=110,
+    )
+    assert [b.text for b in blocks][-2:] == [
+        "att kommunstyrelsen får i uppdrag att kartlägga skolvägarna",
+        "att åtgärdsplanen redovisas för kommunfullmäktige",
+    ]
