@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from extractors import SUFFIXES, read_document
+from pipeline.attsatser import extract_att_satser
 from pipeline.clean import clean
 from pipeline.document import Document
 from pipeline.recognize import recognize
@@ -13,7 +14,7 @@ from pipeline.segment import segment
 
 Stage = Callable[[Document], Document]
 
-STAGES: tuple[Stage, ...] = (clean, segment, recognize)
+STAGES: tuple[Stage, ...] = (clean, segment, recognize, extract_att_satser)
 
 
 def run_stages(doc: Document, stages: Iterable[Stage] = STAGES) -> Document:
