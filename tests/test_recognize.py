@@ -1,0 +1,231 @@
+"""Recognition of document type and metadata, over real Swedish phrasing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SAMPLES, needs_corpus
+
+from pipeline.analyze import analyze, run_stages
+from pipeline.document import Document, Paragraph, Section, Source
+from pipeline.recognize import find_dnr, recognize
+
+
+def paper(*texts: str, furniture: tuple[str, ...] = ()) -> Document:
+    paragraphs = [Paragraph(text=t, page=1, index=i) for i, t in enumerate(texts)]
+    doc = Document(
+        source=Source(path="x.txt", sha256="", format="txt", size=0),
+        sections=[Section(heading=None, level=0, paragraphs=paragraphs)],
+        furniture=[Paragraph(text=t, page=1, index=i) for i, t in enumerate(furniture)],
+    )
+    return run_stages(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "organ", "year", "number", "suffix"),
+    [
+        ("Dnr KS 20/399", "KS 20/399", "KS", 2020, "399", None),
+        ("Diarienummer: KS 2019/017", "KS 2019/017", "KS", 2019, "017", None),
+        ("Vårt dnr KS-2014/742.912", "KS-2014/742.912", "KS", 2014, "742", "912"),
+        ("Dnr 2023/KS 0362", "2023/KS 0362", "KS", 2023, "0362", None),
+        (
+            "Ärende KSF-2023-024-539 i kommunstyrelsen",
+            "KSF-2023-024-539",
+            "KSF",
+            2023,
+            "024",
+            "539",
+        ),
+        ("Beslut i ärende KS/2019:73", "KS/2019:73", "KS", 2019, "73", None),
+        ("Dnr KK15/410", "KK15/410", "KK", 2015, "410", None),
+        ("§ 79 Dnr VO-2025-00035", "VO-2025-00035", "VO", 2025, "00035", None),
+    ],
+)
+def test_diarienummer_forms_are_parsed(text, raw, organ, year, number, suffix) -> None:
+    [dnr] = paper(text).diarienummer
+    assert (dnr.raw, dnr.organ, dnr.year, dnr.number, dnr.suffix) == (
+        raw,
+        organ,
+        year,
+        number,
+        suffix,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [("Dnr 2015/00034", "2015/00034"), ("Diarienummer 2022-00001", "2022-00001")],
+)
+def test_bare_numbers_count_only_after_a_label(text: str, raw: str) -> None:
+    assert [d.raw for d in paper(text).diarienummer] == [raw]
+    assert find_dnr(text.split()[-1], labelled=False) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sammanträdet hölls 2025-08-12 i Kungsbackarummet.",
+        "Tel. 0690-250 324",
+        "enligt kommunallagen (SFS 2017:725)",
+        "KSAU 16/1 Dialog plan och process nya mål mandatperiod",
+        "KS 6/2, KF 25/2 Godkännande av förslag plan och process",
+        "Kostnaden beräknas till 2 500 000 kronor år 2026.",
+    ],
+)
+def test_dates_phone_numbers_and_laws_are_not_diarienummer(text: str) -> None:
+    assert paper(text).diarienummer == []
+
+
+def test_the_papers_own_number_comes_first() -> None:
+    doc = paper(
+        "Kommunstyrelsen beslutade 2015-11-16 Ks § 216 i ärende KS 2015/112.",
+        "Diarienummer",
+        "KS-2024-00850",
+    )
+    assert [d.raw for d in doc.diarienummer] == ["KS-2024-00850", "KS 2015/112"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "doc_type"),
+    [
+        (
+            (
+                "Motion till kommunfullmäktige",
+                "Motion om fler cykelbanor",
+                "Vi föreslår att kommunen bygger fler cykelbanor.",
+            ),
+            "motion",
+        ),
+        (
+            (
+                "Medborgarförslag om en tillgänglig lekplats",
+                "Jag föreslår att kommunen bygger om lekplatsen.",
+            ),
+            "medborgarforslag",
+        ),
+        (
+            (
+                "Förslag till svar på motion om strukturerat målstyrningsarbete",
+                "Förslag till beslut",
+                "Anse motionen besvarad.",
+            ),
+            "motionssvar",
+        ),
+        (
+            (
+                "TJÄNSTESKRIVELSE",
+                "Mål för mandatperioden",
+                "Förslag till beslut",
+                "Nämnden godkänner tidsplanen.",
+            ),
+            "tjansteskrivelse",
+        ),
+        (
+            (
+                "TJÄNSTESKRIVELSE",
+                "Fler cykelbanor",
+                "Förslag till beslut",
+                "Kommunfullmäktige avslår motionen.",
+            ),
+            "motionssvar",
+        ),
+        (
+            ("2025-09-23", "§ 197 Dnr KS-2024-00850", "Svar på motion om ett pensionärsråd"),
+            "protokoll",
+        ),
+        (
+            (
+                "KALLELSE/UNDERRÄTTELSE",
+                "Kommunstyrelsen",
+                "Sammanträde tisdagen den 25 november 2025",
+            ),
+            "kallelse",
+        ),
+        (
+            ("Förslag till justerad målstyrningsmodell", "Bakgrund", "Modellen togs fram 2009."),
+            "styrdokument",
+        ),
+        (("Anteckningar från studiebesöket", "Vi besökte biblioteket."), "okand"),
+    ],
+)
+def test_doc_type(texts: tuple[str, ...], doc_type: str) -> None:
+    assert paper(*texts).doc_type == doc_type
+
+
+def test_swedish_long_dates_and_their_kinds() -> None:
+    doc = paper("Inkom 2024-03-18", "Norrvik den 4 februari 2025", "Sammanträdesdatum 2025-09-23")
+    assert [(d.kind, d.date) for d in doc.dates] == [
+        ("inkom", dt.date(2024, 3, 18)),
+        ("ovrigt", dt.date(2025, 2, 4)),
+        ("sammantrade", dt.date(2025, 9, 23)),
+    ]
+
+
+def test_impossible_dates_are_ignored() -> None:
+    assert paper("Datum 2025-02-30").dates == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "party"),
+    [
+        ("Svar på motion från Roger Larsson (KB) om ett pensionärsråd", "Roger Larsson", "KB"),
+        (
+            "Joakim Bäckström, VF, har lämnat en motion angående kommunens målstyrning.",
+            "Joakim Bäckström",
+            "VF",
+        ),
+        (
+            "Ermin Škorić (S) m.fl. har inkommit med en motion om ett seniorråd.",
+            "Ermin Škorić",
+            "S",
+        ),
+    ],
+)
+def test_motion_authors_and_parties(text: str, name: str, party: str) -> None:
+    [author] = paper("TJÄNSTESKRIVELSE", text).authors
+    assert (author.name, author.party) == (name, party)
+
+
+def test_municipality_organ_and_handlaggare() -> None:
+    doc = paper(
+        "Mariestads kommun",
+        "Kommunstyrelsen",
+        "Elin Rapp",
+        "Tel. 0690-250 324 elin.rapp@example.se",
+        "Förslag till justerad målstyrningsmodell",
+    )
+    assert (doc.municipality, doc.organ, doc.handlaggare) == (
+        "Mariestad",
+        "Kommunstyrelsen",
+        "Elin Rapp",
+    )
+    assert paper("Ånge kommun").municipality == "Ånge"
+    assert paper("Borås kommun").municipality == "Borås"
+    assert paper("Idag saknar vår kommun ett sådant forum.").municipality is None
+
+
+def gold_files() -> list[Path]:
+    corpus = sorted(CORPUS.glob("*.gold.json")) if CORPUS.is_dir() else []
+    return corpus + sorted(SAMPLES.glob("*.gold.json"))
+
+
+@pytest.mark.parametrize("gold_path", gold_files(), ids=lambda p: p.name.split(".")[0])
+def test_doc_type_diarienummer_and_title_match_the_gold(gold_path: Path) -> None:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    doc = analyze(gold_path.parent / gold["file"])
+    assert doc.doc_type == gold["doc_type"]
+    assert [d.raw for d in doc.diarienummer] == gold["diarienummer"]
+    assert doc.title == gold["title"]
+
+
+@needs_corpus
+def test_the_corpus_is_present_for_the_gold_comparison() -> None:
+    assert len(list(CORPUS.glob("*.gold.json"))) == 12
+
+
+def test_recognize_is_a_pure_stage() -> None:
+    doc = paper("Motion om fler cykelbanor i Norrvik")
+    assert recognize(doc).doc_type == "motion"
