@@ -19,7 +19,6 @@ from pathlib import Path
 from extractors.lines import normalize_space
 from pipeline.analyze import analyze
 from pipeline.document import Document
-from pipeline.typeset import typeset
 
 FORMATS = ("txt", "pdf", "docx")
 
@@ -135,6 +134,8 @@ def renderings(paper: Path, formats: Iterable[str], workdir: Path) -> dict[str, 
         if fmt == "txt":
             result[fmt] = paper
         else:
+            from pipeline.typeset import typeset  # loaded only when a rendering is asked for
+
             assert base is not None
             result[fmt] = typeset(base, fmt, workdir / f"{paper.stem}.{fmt}")
     return result
