@@ -8,13 +8,14 @@ from pathlib import Path
 from extractors import SUFFIXES, read_document
 from pipeline.attsatser import extract_att_satser
 from pipeline.clean import clean
+from pipeline.decision import extract_decision
 from pipeline.document import Document
 from pipeline.recognize import recognize
 from pipeline.segment import segment
 
 Stage = Callable[[Document], Document]
 
-STAGES: tuple[Stage, ...] = (clean, segment, recognize, extract_att_satser)
+STAGES: tuple[Stage, ...] = (clean, segment, recognize, extract_att_satser, extract_decision)
 
 
 def run_stages(doc: Document, stages: Iterable[Stage] = STAGES) -> Document:

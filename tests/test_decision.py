@@ -1,0 +1,112 @@
+"""The decision stage over real Swedish decision sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.analyze import run_stages
+from pipeline.decision import outcome
+from pipeline.document import Document, Paragraph, Section, Source
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Anse motionen besvarad. En förnyad styrmodell är under framtagande.", "besvarad"),
+        (
+            "Kommunfullmäktige anser motionen besvarad med hänvisning till att kommunen redan har etablerade forum.",
+            "besvarad",
+        ),
+        (
+            "Kommunfullmäktige avslår motionen med hänvisning till att kommunen redan har etablerade forum för dialog med seniorer.",
+            "avslag",
+        ),
+        (
+            "Kommunstyrelsens arbetsutskott remitterar motionen till nämnden för Vård & Omsorg för beredning.",
+            "remiss",
+        ),
+        ("Ärendet överlämnas till kommunstyrelsen för beredning.", "remiss"),
+        ("Kommunfullmäktige bifaller motionen.", "bifall"),
+        ("Nämnden tillstyrker medborgarförslaget.", "bifall"),
+        ("Kommunfullmäktige bifaller motionen delvis och avslår den i övrigt.", "delvis_bifall"),
+        ("Ärendet återremitteras till kommunstyrelsen.", "aterremiss"),
+        ("Motionen avskrivs eftersom den inte har beretts inom ett år.", "avskrivning"),
+        ("Informationen noteras.", None),
+        ("Kommunstyrelsens arbetsutskott godkänner den övergripande tidsplanen.", None),
+    ],
+)
+def test_outcome_vocabulary(text: str, expected: str | None) -> None:
+    assert outcome(text) == expected
+
+
+def paper(*paragraphs: Paragraph) -> Document:
+    for i, p in enumerate(paragraphs):
+        p.index = i
+    return run_stages(
+        Document(
+            source=Source(path="x.txt", sha256="", format="txt", size=0),
+            sections=[Section(heading=None, level=0, paragraphs=list(paragraphs))],
+        )
+    )
+
+
+def text(value: str) -> Paragraph:
+    return Paragraph(text=value, page=1, index=0)
+
+
+def test_a_protokoll_decision_with_its_vote_count() -> None:
+    doc = paper(
+        text("2025-09-23"),
+        text("§ 197 Dnr KS-2024-00850"),
+        text("Svar på motion om ett kommunalt pensionärsråd"),
+        text("Beslut – Förslag till kommunfullmäktige"),
+        text("Kommunfullmäktige anser motionen besvarad med hänvisning till befintliga forum."),
+        text("Omröstningsresultat"),
+        Paragraph(
+            text="",
+            page=1,
+            index=0,
+            kind="table",
+            rows=[
+                ["Ledamot", "Ja-röst", "Nej-röst", "Avstår från att rösta"],
+                ["A (M)", "X", "", ""],
+                ["B (S)", "", "X", ""],
+                ["C (M)", "X", "", ""],
+            ],
+        ),
+    )
+    assert doc.decision is not None
+    assert (
+        doc.decision.text
+        == "Kommunfullmäktige anser motionen besvarad med hänvisning till befintliga forum."
+    )
+    assert doc.decision.outcome == "besvarad"
+    assert (doc.decision.votes.ja, doc.decision.votes.nej, doc.decision.votes.avstar) == (2, 1, 0)
+
+
+def test_a_tjansteskrivelse_proposal_in_several_sentences() -> None:
+    doc = paper(
+        text("TJÄNSTESKRIVELSE"),
+        text("Mål för mandatperioden 2019-2022"),
+        text("Förslag till beslut"),
+        text("Kommunstyrelsens arbetsutskott godkänner tidsplanen."),
+        text(
+            "Kommunstyrelsens arbetsutskott uppdrar till kommunledningskontoret att ta fram en plan."
+        ),
+        text("Sammanfattning av ärendet"),
+        text("Inför budget 2020 ska varje nämnd ta fram mål."),
+    )
+    assert doc.decision.text == (
+        "Kommunstyrelsens arbetsutskott godkänner tidsplanen. "
+        "Kommunstyrelsens arbetsutskott uppdrar till kommunledningskontoret att ta fram en plan."
+    )
+    assert doc.decision.outcome is None
+
+
+def test_no_decision_heading_no_decision() -> None:
+    assert (
+        paper(
+            text("Motion om cykelbanor"), text("Jag föreslår att kommunen bygger cykelbanor.")
+        ).decision
+        is None
+    )
