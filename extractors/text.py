@@ -8,15 +8,17 @@ backslash escapes ("1\\. Att", "\\- I Kungsbacka") are undone.
 from __future__ import annotations
 
 import re
+from functools import reduce
 
 from extractors.furniture import furniture_lines
-from extractors.lines import Line, join_wrapped, normalize_space
+from extractors.lines import Line, join_two, join_wrapped, normalize_space
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
 PAGE_MARKER_RE = re.compile(r"<!--\s*sida\s+(\d+)\s*-->", re.IGNORECASE)
 MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 MD_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+BR_RE = re.compile(r"<br\s*/?>", re.IGNORECASE)
 TABLE_RULE_RE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 
 
@@ -59,8 +61,14 @@ def table_rows(lines: list[str]) -> list[list[str]]:
         if TABLE_RULE_RE.match(line.strip()):
             continue
         cells = line.strip().strip("|").split("|")
-        rows.append([normalize_space(unescape(c)) for c in cells])
+        rows.append([cell_text(c) for c in cells])
     return rows
+
+
+def cell_text(cell: str) -> str:
+    """A cell's lines ("<br>" in Markdown) joined like wrapped lines of a paragraph."""
+    parts = [text for p in BR_RE.split(cell) if (text := normalize_space(unescape(p)))]
+    return reduce(join_two, parts) if parts else ""
 
 
 def unescape(text: str) -> str:
@@ -86,7 +94,11 @@ def extract(data: bytes, doc: Document) -> None:
         pending.clear()
 
     page_lines = [chunk.split("\n") for _, chunk in pages]
-    nonempty = [[i for i, line in enumerate(lines) if line.strip()] for lines in page_lines]
+    # Table rows are never running headers, even when a table's header row repeats.
+    nonempty = [
+        [i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("|")]
+        for lines in page_lines
+    ]
     furniture = {
         (p, nonempty[p][k])
         for p, k in furniture_lines(

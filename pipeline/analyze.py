@@ -10,12 +10,20 @@ from pipeline.attsatser import extract_att_satser
 from pipeline.clean import clean
 from pipeline.decision import extract_decision
 from pipeline.document import Document
+from pipeline.kallelse import extract_kallelse_items
 from pipeline.recognize import recognize
 from pipeline.segment import segment
 
 Stage = Callable[[Document], Document]
 
-STAGES: tuple[Stage, ...] = (clean, segment, recognize, extract_att_satser, extract_decision)
+STAGES: tuple[Stage, ...] = (
+    clean,
+    segment,
+    recognize,
+    extract_att_satser,
+    extract_decision,
+    extract_kallelse_items,
+)
 
 
 def run_stages(doc: Document, stages: Iterable[Stage] = STAGES) -> Document:
