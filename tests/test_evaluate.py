@@ -45,6 +45,10 @@ def text_report() -> dict:
         ("diarienummer", "recall"),
         ("diarienummer", "precision"),
         ("status", "accuracy"),
+        ("outcome", "accuracy"),
+        ("beslut", "accuracy"),
+        ("kallelse_items", "recall"),
+        ("kallelse_items", "precision"),
     ],
 )
 def test_text_renderings_reach_the_targets(text_report: dict, field: str, metric: str) -> None:
