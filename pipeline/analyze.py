@@ -10,6 +10,7 @@ from pipeline.attsatser import extract_att_satser
 from pipeline.clean import clean
 from pipeline.decision import extract_decision
 from pipeline.document import Document
+from pipeline.goals import extract_goals
 from pipeline.kallelse import extract_kallelse_items
 from pipeline.recognize import recognize
 from pipeline.segment import segment
@@ -23,6 +24,7 @@ STAGES: tuple[Stage, ...] = (
     extract_att_satser,
     extract_decision,
     extract_kallelse_items,
+    extract_goals,
 )
 
 

@@ -49,6 +49,7 @@ def text_report() -> dict:
         ("beslut", "accuracy"),
         ("kallelse_items", "recall"),
         ("kallelse_items", "precision"),
+        ("goals", "f1"),
     ],
 )
 def test_text_renderings_reach_the_targets(text_report: dict, field: str, metric: str) -> None:
