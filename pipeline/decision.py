@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.document import Decision, Document, Location, Section, Votes
+from pipeline.document import CounterProposal, Decision, Document, Location, Section, Votes
 from pipeline.resources import load_patterns
 
 
@@ -23,6 +23,11 @@ def patterns() -> dict:
         "proposal": re.compile(data["proposal_headings"], flags),
         "outcomes": [(name, re.compile(p, flags)) for name, p in data["outcomes"].items()],
         "votes": {name: re.compile(p, flags) for name, p in data["votes"].items()},
+        "vote_text": re.compile(data["vote_text"], flags),
+        "counter_proposal": re.compile(data["counter_proposal"].format(member=data["member"])),
+        "supports_proposal": re.compile(data["supports_proposal"], flags),
+        "reservation": re.compile(data["reservation"], flags),
+        "per_att_sats": re.compile(data["per_att_sats"], flags),
     }
 
 
@@ -45,29 +50,61 @@ def outcome(text: str) -> str | None:
 
 
 def votes(doc: Document) -> Votes | None:
-    """Count the X marks per column of a vote table (Ja / Nej / Avstår)."""
-    columns = patterns()["votes"]
+    """The vote as the text counts it, else the X marks per column of a vote table
+    (Ja / Nej / Avstår), including its continuation on the next page."""
     for paragraph in doc.paragraphs():
-        if paragraph.kind != "table" or not paragraph.rows:
-            continue
-        header = paragraph.rows[0]
+        m = patterns()["vote_text"].search(paragraph.text)
+        if m:
+            return Votes(**{k: int(v) for k, v in m.groupdict().items() if v is not None})
+    columns = patterns()["votes"]
+    tables = [p for p in doc.paragraphs() if p.kind == "table" and p.rows]
+    for position, table in enumerate(tables):
+        header = table.rows[0]
         index = {
             name: i
             for name in ("ja", "nej", "avstar")
             for i, cell in enumerate(header)
             if columns[name].search(cell.strip())
         }
-        if "ja" in index and "nej" in index:
-            counts = {
-                name: sum(
-                    1
-                    for row in paragraph.rows[1:]
-                    if i < len(row) and columns["mark"].match(row[i].strip())
-                )
-                for name, i in index.items()
-            }
-            return Votes(**counts)
+        if "ja" not in index or "nej" not in index:
+            continue
+        rows = table.rows[1:]
+        for continuation in tables[position + 1 :]:
+            if len(continuation.rows[0]) != len(header) or any(
+                columns[name].search(continuation.rows[0][i]) for name, i in index.items()
+            ):
+                break
+            rows += continuation.rows
+        counts = {
+            name: sum(1 for row in rows if i < len(row) and columns["mark"].match(row[i].strip()))
+            for name, i in index.items()
+        }
+        return Votes(**counts)
     return None
+
+
+def counter_proposals(doc: Document) -> list[CounterProposal]:
+    p = patterns()
+    found = []
+    for paragraph in doc.paragraphs():
+        for m in p["counter_proposal"].finditer(paragraph.text):
+            if not p["supports_proposal"].search(m.group("text")):
+                found.append(CounterProposal(who=m.group("who"), text=m.group(0)))
+    return found
+
+
+def reservations(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs() if patterns()["reservation"].search(p.text)]
+
+
+def per_att_sats(text: str) -> dict[int, str]:
+    result: dict[int, str] = {}
+    for m in patterns()["per_att_sats"].finditer(text):
+        verdict = outcome(m.group("verb"))
+        if verdict:
+            for number in re.findall(r"\d+", m.group("numbers")):
+                result[int(number)] = verdict
+    return result
 
 
 def extract_decision(doc: Document) -> Document:
@@ -79,7 +116,10 @@ def extract_decision(doc: Document) -> Document:
     doc.decision = Decision(
         text=text,
         outcome=outcome(text),
+        per_att_sats=per_att_sats(text),
         votes=votes(doc),
+        counter_proposals=counter_proposals(doc),
+        reservations=reservations(doc),
         locations=[Location(page=p.page, paragraph=p.index) for p in body],
     )
     return doc

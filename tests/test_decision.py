@@ -110,3 +110,40 @@ def test_no_decision_heading_no_decision() -> None:
         ).decision
         is None
     )
+
+
+def test_counter_proposals_reservations_and_a_counted_vote() -> None:
+    doc = paper(
+        text("§ 197 Dnr KS-2024-00850"),
+        text("Svar på motion om ett kommunalt pensionärsråd"),
+        text("Beslut"),
+        text("Kommunfullmäktige anser motionen besvarad."),
+        text("Yrkanden"),
+        text("Lisa Andersson (M) yrkar bifall till arbetsutskottets förslag."),
+        text(
+            "Patrik Jervne Henestam (V), Magdalena Sundqvist (S) och Johan Tolinsson (S) yrkar bifall till att-satserna 1 och 2 i motionen."
+        ),
+        text(
+            "Ordföranden finner att kommunstyrelsen, med 11 ja-röster mot 4 nej-röster, beslutar enligt arbetsutskottets förslag."
+        ),
+        text("Reservation"),
+        text(
+            "Ermin Škorić (S) och Eva Tingström (S) reserverar sig mot beslutet till förmån för eget förslag."
+        ),
+    )
+    decision = doc.decision
+    assert [c.who for c in decision.counter_proposals] == [
+        "Patrik Jervne Henestam (V), Magdalena Sundqvist (S) och Johan Tolinsson (S)"
+    ]
+    assert (decision.votes.ja, decision.votes.nej) == (11, 4)
+    assert decision.reservations == [
+        "Ermin Škorić (S) och Eva Tingström (S) reserverar sig mot beslutet till förmån för eget förslag."
+    ]
+
+
+def test_outcomes_per_att_sats_where_the_decision_states_them() -> None:
+    doc = paper(
+        text("Förslag till beslut"),
+        text("Kommunfullmäktige bifaller att-sats 1 och avslår att-satserna 2 och 3."),
+    )
+    assert doc.decision.per_att_sats == {1: "bifall", 2: "avslag", 3: "avslag"}
