@@ -23,20 +23,29 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
 
     `pages` holds each page's non-empty lines top to bottom.
     """
-    if len(pages) < 2:
-        return set()
-    zones: list[list[int]] = []
+    if len(pages) < 2:  # nothing repeats on one page; only its page number is furniture
+        return {
+            (p, i)
+            for p, lines in enumerate(pages)
+            for i in [*range(min(ZONE, len(lines))), *range(max(0, len(lines) - ZONE), len(lines))]
+            if PAGE_NUMBER_RE.match(lines[i].strip())
+        }
+    # Headers repeat at the top and footers at the bottom: count the two zones apart, so a
+    # line that happens to open one page and close another is not taken for either.
+    zones: list[list[tuple[str, int]]] = []
     for lines in pages:
         n = len(lines)
-        zones.append(sorted(set(range(min(ZONE, n))) | set(range(max(0, n - ZONE), n))))
-    counts: Counter[str] = Counter()
+        top = [("top", i) for i in range(min(ZONE, n))]
+        bottom = [("bottom", i) for i in range(max(min(ZONE, n), n - ZONE), n)]
+        zones.append(top + bottom)
+    counts: Counter[tuple[str, str]] = Counter()
     for lines, zone in zip(pages, zones, strict=True):
-        counts.update({shape(lines[i]) for i in zone})
+        counts.update({(where, shape(lines[i])) for where, i in zone})
     needed = max(2, (len(pages) + 1) // 2)
     found = set()
     for p, (lines, zone) in enumerate(zip(pages, zones, strict=True)):
-        for i in zone:
+        for where, i in zone:
             text = lines[i].strip()
-            if counts[shape(text)] >= needed or PAGE_NUMBER_RE.match(text):
+            if counts[(where, shape(text))] >= needed or PAGE_NUMBER_RE.match(text):
                 found.add((p, i))
     return found

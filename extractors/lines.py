@@ -21,6 +21,7 @@ MARKER_RE = re.compile(
 # A label that opens its own paragraph even without a blank line: "Kommentar: ...".
 LABEL_RE = re.compile(r"^[A-ZÅÄÖ][a-zåäöé]+(?: [a-zåäöé]+){0,3}:(?:\s|$)")
 SENTENCE_END = (".", "!", "?", ":", ";")
+DASHES = ("-", "–", "—")
 # A hyphen at a line end followed by a lower-case continuation is a soft break,
 # unless it is a shared compound part: "barn- och utbildningsnämnden".
 HYPHEN_END_RE = re.compile(r"(?<=[a-zåäöéü])[-\u00ad]$")
@@ -73,8 +74,8 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
     """Join soft-wrapped lines into paragraphs.
 
     A new paragraph starts after a gap, at a list marker, at a label such as
-    "Kommentar:", after a line that ends in a colon (an introduction to a list), and
-    after a line well short of the wrap width unless the next line continues in lower case.
+    "Kommentar:", after a line well short of the wrap width unless the next line continues
+    in lower case, and at an att-clause after a line ending in ",", ";" or ":".
     """
     lines = [line for line in lines if line.text.strip()]
     width = full_width(lines) if wrap_width is None else wrap_width
@@ -90,14 +91,26 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             and line_width(previous) < SHORT_LINE * width
             and (not text[:1].islower() or opens_clause(text))
         )
+        # A dash that a wrap put first on a line ("resultatet" / "– varför …") is not a
+        # bullet: the line before ran to the margin without ending its sentence.
+        wrapped_dash = (
+            marker in DASHES
+            and current is not None
+            and current.marker is None
+            and previous is not None
+            and not line.gap_before
+            and line_width(previous) >= SHORT_LINE * width
+            and not previous_text.endswith(SENTENCE_END)
+        )
+        if wrapped_dash:
+            marker, rest = None, text
         starts_new = (
             current is None
             or line.gap_before
             or marker is not None
             or LABEL_RE.match(text) is not None
-            or previous_text.endswith(":")
             or ended_short
-            or (opens_clause(text) and previous_text.endswith((",", ";")))
+            or (opens_clause(text) and previous_text.endswith((",", ";", ":")))
         )
         if starts_new:
             current = Block(text=rest if marker else text, page=line.page, marker=marker)

@@ -38,11 +38,34 @@ def continues(previous: Paragraph, paragraph: Paragraph) -> bool:
     )
 
 
+def continues_table(previous: Paragraph, paragraph: Paragraph) -> bool:
+    """A table that a page break cut in two: the next page opens with a table of the same
+    width (its header repeated or not)."""
+    return (
+        previous.kind == paragraph.kind == "table"
+        and bool(previous.rows and paragraph.rows)
+        and previous.page is not None
+        and paragraph.page is not None
+        and paragraph.page == previous.page + 1
+        and len(previous.rows[0]) == len(paragraph.rows[0])
+    )
+
+
+def join_tables(table: Paragraph, continuation: Paragraph) -> None:
+    rows = continuation.rows or []
+    if table.rows and rows and rows[0] == table.rows[0]:
+        rows = rows[1:]  # the header, repeated on the new page
+    table.rows = [*(table.rows or []), *rows]
+    table.text = "\n".join(" | ".join(row) for row in table.rows)
+
+
 def clean(doc: Document) -> Document:
     kept: list[Paragraph] = []
     for paragraph in doc.paragraphs():
         if is_residue(paragraph.text):
             record(doc, "W101", text=paragraph.text, page=paragraph.page)
+        elif kept and continues_table(kept[-1], paragraph):
+            join_tables(kept[-1], paragraph)
         elif kept and continues(kept[-1], paragraph):
             kept[-1].text = f"{kept[-1].text} {paragraph.text}"
         else:

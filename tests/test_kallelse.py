@@ -41,7 +41,7 @@ def test_numbered_rows_of_every_agenda_table_are_items(tmp_path: Path) -> None:
             "Godkännande av exploateringsavtal för land- och vattenområden",
             "2025-00746",
             "Förslag till beslut i kommunfullmäktige Kommunfullmäktige godkänner avtalet.",
-            2,
+            1,  # the agenda continues on page 2: one table, which starts on page 1
         ),
     ]
 

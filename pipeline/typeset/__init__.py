@@ -49,4 +49,4 @@ def running_header(doc: Document) -> list[str]:
     for p in doc.furniture:
         if p.text not in texts and not p.text.isdigit():
             texts.append(p.text)
-    return texts[:2]
+    return texts[:3]
