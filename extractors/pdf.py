@@ -106,6 +106,19 @@ def tables(page) -> list[Table]:
     return found
 
 
+def line_spacing(pages: list[list[PrintedLine]], body_size: float) -> float:
+    """The spacing of lines inside a paragraph: the tightest usual one in the paper (lines
+    of one paragraph sit closer than paragraphs; on a page of one-line paragraphs the
+    median would be the paragraph spacing, so the whole paper is measured)."""
+    spacings = [
+        b.top - a.top
+        for lines in pages
+        for a, b in zip(lines, lines[1:], strict=False)
+        if b.top - a.top >= 0.9 * body_size
+    ]
+    return min(spacings) if spacings else 0.0
+
+
 def extract(data: bytes, doc: Document) -> None:
     has_text = text_pages(data)
     if not any(has_text):
@@ -125,6 +138,7 @@ def extract(data: bytes, doc: Document) -> None:
     widths = sorted(line.x1 - line.x0 for lines, _ in pages for line in lines)
     wrap_width = widths[int(0.9 * (len(widths) - 1))] if widths else None
 
+    leading = line_spacing([lines for lines, _ in pages], body_size)
     paragraphs: list[Paragraph] = []
     for page_index, (lines, page_tables) in enumerate(pages):
         page_number = page_index + 1
@@ -138,12 +152,6 @@ def extract(data: bytes, doc: Document) -> None:
                 )
             else:
                 body.append(line)
-        spacings = [b.top - a.top for a, b in zip(body, body[1:], strict=False) if b.top > a.top]
-        # The spacing of lines inside a paragraph: the tightest one on the page (lines of
-        # one paragraph sit closer than paragraphs; on a page of one-line paragraphs the
-        # median would be the paragraph spacing).
-        usual = [s for s in spacings if s >= 0.9 * body_size]
-        leading = min(usual) if usual else 0.0
         items: list[tuple[float, Paragraph | list[Line]]] = []
         run: list[Line] = []
         run_top = 0.0

@@ -46,7 +46,7 @@ def continues_table(previous: Paragraph, paragraph: Paragraph) -> bool:
         and bool(previous.rows and paragraph.rows)
         and previous.page is not None
         and paragraph.page is not None
-        and paragraph.page == previous.page + 1
+        and paragraph.page > previous.page
         and len(previous.rows[0]) == len(paragraph.rows[0])
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CORPUS, SAMPLES, needs_corpus
 
-from pipeline.evaluate import Tally, compare_lists, compare_value, evaluate
+from pipeline.evaluate import FORMATS, Tally, compare_lists, compare_value, evaluate
 
 
 def test_lists_are_compared_as_multisets_after_whitespace_normalisation() -> None:
@@ -32,9 +32,9 @@ def test_scores_of_empty_lists_are_perfect_and_of_misses_are_not() -> None:
 
 
 @pytest.fixture(scope="module")
-def text_report() -> dict:
+def report() -> dict:
     folders = [SAMPLES] + ([CORPUS] if CORPUS.is_dir() else [])
-    return evaluate(folders, ["txt"])
+    return evaluate(folders, FORMATS)
 
 
 @pytest.mark.parametrize(
@@ -52,14 +52,23 @@ def text_report() -> dict:
         ("goals", "f1"),
     ],
 )
-def test_text_renderings_reach_the_targets(text_report: dict, field: str, metric: str) -> None:
-    value = text_report["by_format"]["txt"][field][metric]
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_rendering_reaches_the_targets(
+    report: dict, fmt: str, field: str, metric: str
+) -> None:
+    value = report["by_format"][fmt][field][metric]
     misses = [
-        (d["id"], d["misses"].get(field)) for d in text_report["documents"] if field in d["misses"]
+        (d["id"], d["misses"].get(field))
+        for d in report["documents"]
+        if d["format"] == fmt and field in d["misses"]
     ]
     assert value == 1.0, misses
 
 
+def test_nothing_is_below_target(report: dict) -> None:
+    assert report["below_target"] == []
+
+
 @needs_corpus
-def test_the_corpus_is_part_of_the_evaluation(text_report: dict) -> None:
-    assert {d["id"] for d in text_report["documents"]} >= {f"d{i:02d}" for i in range(1, 13)}
+def test_the_corpus_is_part_of_the_evaluation(report: dict) -> None:
+    assert {d["id"] for d in report["documents"]} >= {f"d{i:02d}" for i in range(1, 13)}

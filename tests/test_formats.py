@@ -18,18 +18,30 @@ from pipeline.typeset import typeset
 TEXT_SAMPLES = sorted(SAMPLES.glob("*.txt"))
 
 
-def reading(doc: Document) -> dict:
-    """What must not depend on the format a paper arrived in."""
+def reading(doc: Document, furniture: set[str]) -> dict:
+    """What must not depend on the format a paper arrived in.
+
+    Running headers and footers are found by their position on the page, which a new
+    layout changes: a line that one rendering takes for a header is left out of both.
+    """
     return {
         "status": doc.status,
         "doc_type": doc.doc_type,
         "diarienummer": [d.raw for d in doc.diarienummer],
         "title": doc.title,
         "headings": [s.heading for s in doc.sections],
-        "paragraphs": [p.text for p in doc.paragraphs()],
+        "paragraphs": [p.text for p in doc.paragraphs() if p.text not in furniture],
         "att_satser": [a.text for a in doc.att_satser],
         "decision": doc.decision.outcome if doc.decision else None,
+        "kallelse_items": [(i.nr, i.arende, i.beteckning, i.forslag) for i in doc.kallelse_items],
+        "goals": [g.text for g in doc.goals],
     }
+
+
+def assert_same_reading(text: Path, rendered: Path) -> None:
+    original, other = analyze(text), analyze(rendered)
+    furniture = {p.text for p in original.furniture} | {p.text for p in other.furniture}
+    assert reading(other, furniture) == reading(original, furniture)
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
@@ -37,7 +49,7 @@ def reading(doc: Document) -> dict:
 def test_committed_renderings_read_like_the_text(text: Path, fmt: str) -> None:
     rendered = text.with_suffix(f".{fmt}")
     assert rendered.exists(), f"{rendered.name} missing: run `make samples`"
-    assert reading(analyze(rendered)) == reading(analyze(text))
+    assert_same_reading(text, rendered)
 
 
 @pytest.fixture(scope="module")
@@ -57,4 +69,4 @@ def rendered_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict
 def test_corpus_renderings_read_like_the_text(
     text: Path, fmt: str, rendered_corpus: dict[Path, dict[str, Path]]
 ) -> None:
-    assert reading(analyze(rendered_corpus[text][fmt])) == reading(analyze(text))
+    assert_same_reading(text, rendered_corpus[text][fmt])

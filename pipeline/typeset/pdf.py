@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle
@@ -47,13 +48,18 @@ def markup(text: str) -> str:
 
 
 def column_widths(rows: list[list[str]], width: int) -> list[float]:
-    """Each column gets a floor, the rest of the line goes by the length of its longest
-    cell, so no row outgrows a page."""
+    """Each column is at least as wide as its longest word (a word is never split); the
+    rest of the line goes by the length of the column's longest cell."""
+    styles()
     available = A4[0] - 50 * mm
-    floor = min(90.0, available / width / 1.5)
-    longest = [max([1, *(len(r[c]) for r in rows if c < len(r))]) for c in range(width)]
-    spare = max(available - floor * width, 0)
-    return [floor + spare * n / sum(longest) for n in longest]
+    cells = [[r[c] if c < len(r) else "" for r in rows] for c in range(width)]
+    floors = [
+        max([20.0, *(stringWidth(w, FONT, 9) + 14 for text in column for w in text.split())])
+        for column in cells
+    ]
+    longest = [max([1, *(len(text) for text in column)]) for column in cells]
+    spare = max(available - sum(floors), 0)
+    return [floor + spare * n / sum(longest) for floor, n in zip(floors, longest, strict=True)]
 
 
 def flowables(doc: Document) -> list:
