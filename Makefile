@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml scripts/install.sh system-packages.txt
 	bash scripts/install.sh "$(PYTHON)" "$(VENV)"
 	touch $(STAMP)
 
+# The samples include an encrypted and an image-only PDF that are meant to fail (E105,
+# E106): exit code 1 ("an input failed") is the expected result, anything else is not.
 demo: $(STAMP)
-	$(BIN)/attsats analyze sample_docs --out out
+	$(BIN)/attsats analyze sample_docs --out out; test $$? -le 1
 
 test: $(STAMP)
 	$(BIN)/ruff check .

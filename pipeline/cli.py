@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pipeline.analyze import analyze, expand_inputs
+from pipeline.cli_train import train_command
 from pipeline.document import Document
 from pipeline.summary import summary
 
@@ -109,3 +110,6 @@ def evaluate_command(
     typer.echo(f"\nRapport: {report}")
     if result["below_target"]:
         raise typer.Exit(1)
+
+
+app.command("train")(train_command)
