@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.document import Paragraph
+
 BULLETS = "•●▪■◦○‣∙·\uf0b7\uf0a7\uf076\uf0d8-–—*"
 
 # A list marker at the start of a line: a bullet, "1." "1)" "(1)" "a)" "a." "i)".
@@ -120,6 +122,20 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             current.text = join_two(current.text, text)
         previous = line
     return blocks
+
+
+def wrapped_paragraphs(lines: Iterable[Line], wrap_width: float | None = None) -> list[Paragraph]:
+    """`join_wrapped` as body paragraphs (indexes are set by the caller)."""
+    return [
+        Paragraph(
+            text=normalize_space(block.text),
+            page=block.page,
+            index=0,
+            kind="list_item" if block.marker else "text",
+            marker=block.marker,
+        )
+        for block in join_wrapped(lines, wrap_width)
+    ]
 
 
 def opens_clause(text: str) -> bool:

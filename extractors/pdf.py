@@ -16,7 +16,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from extractors.furniture import furniture_lines
-from extractors.lines import Line, join_two, join_wrapped, normalize_space
+from extractors.lines import Line, join_two, normalize_space, wrapped_paragraphs
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -216,16 +216,7 @@ def extract(data: bytes, doc: Document) -> None:
             if isinstance(item, Paragraph):
                 paragraphs.append(item)
                 continue
-            for block in join_wrapped(item, wrap_width=wrap_width):
-                paragraphs.append(
-                    Paragraph(
-                        text=normalize_space(block.text),
-                        page=block.page,
-                        index=0,
-                        kind="list_item" if block.marker else "text",
-                        marker=block.marker,
-                    )
-                )
+            paragraphs.extend(wrapped_paragraphs(item, wrap_width))
     for index, paragraph in enumerate(paragraphs):
         paragraph.index = index
     doc.sections = [Section(heading=None, level=0, paragraphs=paragraphs)]

@@ -11,7 +11,7 @@ import re
 from functools import reduce
 
 from extractors.furniture import furniture_lines
-from extractors.lines import Line, join_two, join_wrapped, normalize_space
+from extractors.lines import Line, join_two, normalize_space, wrapped_paragraphs
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -81,16 +81,7 @@ def extract(data: bytes, doc: Document) -> None:
     pending: list[Line] = []
 
     def flush() -> None:
-        for block in join_wrapped(pending):
-            paragraphs.append(
-                Paragraph(
-                    text=normalize_space(block.text),
-                    page=block.page,
-                    index=0,
-                    kind="list_item" if block.marker else "text",
-                    marker=block.marker,
-                )
-            )
+        paragraphs.extend(wrapped_paragraphs(pending))
         pending.clear()
 
     page_lines = [chunk.split("\n") for _, chunk in pages]
