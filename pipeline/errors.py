@@ -64,7 +64,8 @@ def record(
 ) -> None:
     """Add a coded problem to `doc` and update its status accordingly."""
     entry = CATALOGUE[code]
-    problem = Problem(code=code, message=message(code, **fields), page=page, paragraph=paragraph)
+    text = message(code, page=page, paragraph=paragraph, **fields)
+    problem = Problem(code=code, message=text, page=page, paragraph=paragraph)
     if code.startswith("E"):
         doc.errors.append(problem)
         doc.status = "failed"
