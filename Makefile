@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint samples golden clean
+.PHONY: install demo test lint samples golden bench clean
 
 install: $(STAMP)
 
@@ -32,6 +32,10 @@ samples: $(STAMP)
 # Regenerate golden files: the only way they change.
 golden: $(STAMP)
 	ATTSATS_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+# Speed and memory figures (printed, not asserted).
+bench: $(STAMP)
+	$(BIN)/python scripts/benchmark.py sample_docs
 
 clean:
 	rm -rf out .pytest_cache
