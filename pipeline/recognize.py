@@ -276,6 +276,8 @@ def authors(doc: Document) -> list[Author]:
                 )
                 if all(a.name != author.name for a in found):
                     found.append(author)
+        # The first three patterns are phrases ("Motion från X (KB)"); a paper that names
+        # its authors so needs no guess from a signature block.
         if found and pattern_index < 3:
             break
     return found
