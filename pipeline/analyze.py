@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from extractors import SUFFIXES, read_document
+from pipeline.assess import assess
 from pipeline.attsatser import extract_att_satser
 from pipeline.clean import clean
 from pipeline.decision import extract_decision
@@ -14,6 +15,7 @@ from pipeline.goals import extract_goals
 from pipeline.kallelse import extract_kallelse_items
 from pipeline.recognize import recognize
 from pipeline.segment import segment
+from pipeline.styrmodell import Profile, load_profile, profile_for_municipality
 
 Stage = Callable[[Document], Document]
 
@@ -36,9 +38,16 @@ def run_stages(doc: Document, stages: Iterable[Stage] = STAGES) -> Document:
     return doc
 
 
-def analyze(path: Path) -> Document:
-    """Read and analyse one file; bad input comes back as a failed Document."""
-    return run_stages(read_document(path))
+def analyze(path: Path, profile: Profile | None = None) -> Document:
+    """Read and analyse one file; bad input comes back as a failed Document.
+
+    The att-satser and goals are assessed against `profile`, by default the profile of the
+    paper's municipality when one is shipped, else the generic one.
+    """
+    doc = run_stages(read_document(path))
+    if doc.status == "failed":
+        return doc
+    return assess(doc, profile or load_profile(profile_for_municipality(doc.municipality)))
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:

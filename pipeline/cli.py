@@ -10,8 +10,10 @@ from typing import Annotated
 import typer
 
 from pipeline.analyze import analyze, expand_inputs
+from pipeline.cli_styrmodell import app as styrmodell_app
 from pipeline.cli_train import train_command
 from pipeline.document import Document
+from pipeline.styrmodell import ProfileError, load_profile
 from pipeline.summary import summary
 
 app = typer.Typer(
@@ -42,13 +44,26 @@ def analyze_command(
     out: Annotated[
         Path | None, typer.Option("--out", help="Mapp för en JSON-fil per dokument.")
     ] = None,
+    styrmodell: Annotated[
+        str | None,
+        typer.Option(
+            "--styrmodell",
+            help="Styrmodell (profilens id eller en YAML-fil); annars kommunens egen "
+            "om den finns, annars den generiska.",
+        ),
+    ] = None,
 ) -> None:
     """Läs dokument och visa vad de innehåller."""
+    try:
+        profile = load_profile(styrmodell) if styrmodell else None
+    except ProfileError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
     files = list(expand_inputs(paths))
     if not files:
         typer.echo("Inga dokument att läsa i: " + ", ".join(map(str, paths)), err=True)
         raise typer.Exit(2)
-    docs = [analyze(f) for f in files]
+    docs = [analyze(f, profile) for f in files]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         taken: set[str] = set()
@@ -113,3 +128,4 @@ def evaluate_command(
 
 
 app.command("train")(train_command)
+app.add_typer(styrmodell_app, name="styrmodell")

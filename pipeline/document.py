@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 SourceFormat = Literal["docx", "pdf", "txt", "md"]
 Status = Literal["ok", "partial", "failed"]
@@ -34,6 +34,22 @@ Outcome = Literal[
 ]
 
 
+ClauseKind = Literal[
+    "uppdrag",
+    "utredning",
+    "regel",
+    "organisation",
+    "uppfoljning",
+    "tidsplan",
+    "resurs",
+    "policy",
+    "annat",
+]
+Coverage = Literal["covered", "partly", "not_covered", "conflicts"]
+Stance = Literal["bifall", "avslag", "besvarad", "delvis_bifall"]
+Verdict = Literal["yes", "no", "unclear"]
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -47,6 +63,15 @@ class Problem(Model):
     paragraph: int | None = None
 
 
+class BundlePart(Model):
+    """Where a document split out of a bundle sits in it; `Source` then names the bundle."""
+
+    part: int = Field(description="Position among the bundle's documents, from 1.")
+    parts: int = Field(description="How many documents the bundle was split into.")
+    first_page: int | None = Field(description="First page of this document in the bundle.")
+    last_page: int | None = Field(description="Last page of this document in the bundle.")
+
+
 class Source(Model):
     path: str
     sha256: str
@@ -55,6 +80,10 @@ class Source(Model):
     )
     size: int = Field(description="Size in bytes.")
     pages: int | None = Field(default=None, description="Page count where the format has pages.")
+    bundle: BundlePart | None = Field(
+        default=None,
+        description="Set when this document is one of several papers in one file (a bundle).",
+    )
 
 
 class Location(Model):
@@ -108,11 +137,60 @@ class Diarienummer(Model):
     suffix: str | None = None
 
 
+class Evidence(Model):
+    """Why an element was matched: the profile's own words, where they come from, and ours."""
+
+    quote: str = Field(description="The styrmodell's words for the element, as quoted in it.")
+    source: str = Field(description="Where the profile took the quote from (document, section).")
+    profile: str = Field(description="The profile and element: `<profile id>#<element id>`.")
+    matched: list[str] = Field(
+        default_factory=list,
+        description="The words of the att-sats or goal that matched the element's terms.",
+    )
+
+
+class ElementMatch(Model):
+    id: str = Field(description="The element's id in the styrmodell profile.")
+    name: str
+    level: str = Field(description="vision, fokusomrade, overgripande_mal, namndmal, ...")
+    score: float = Field(ge=0, le=1)
+    evidence: Evidence
+
+
+class Classification(Model):
+    """Which parts of the styrmodell an att-sats touches, what it asks and of whom."""
+
+    elements: list[ElementMatch] = Field(default_factory=list, description="Best first.")
+    clause_kind: ClauseKind
+    clause_kind_score: float = Field(ge=0, le=1)
+    addressee: str | None = Field(default=None, description="The organ asked to act.")
+    agenda2030: list[int] = Field(default_factory=list, description="Agenda 2030 goal numbers.")
+
+
+class Assessment(Model):
+    """A suggestion for the case officer to review, never a decision."""
+
+    coverage: Coverage
+    suggested_stance: Stance
+    rationale: str = Field(description="Swedish sentences that cite the styrmodell.")
+    confidence: float = Field(ge=0, le=1)
+
+
+class Suggestion(Model):
+    """The att-satser's stances combined into one proposal for the whole paper."""
+
+    stance: Stance
+    rationale: str
+    confidence: float = Field(ge=0, le=1)
+
+
 class AttSats(Model):
     number: int
     text: str
     locations: list[Location] = Field(default_factory=list)
     existing_assessment: str | None = None
+    classification: Classification | None = None
+    assessment: Assessment | None = None
 
 
 class Votes(Model):
@@ -136,6 +214,50 @@ class Decision(Model):
     locations: list[Location] = Field(default_factory=list)
 
 
+class Criterion(Model):
+    verdict: Verdict
+    evidence: list[str] = Field(
+        default_factory=list, description="The goal's words that show the verdict."
+    )
+
+
+class Smart(Model):
+    """SMART per criterion, as the profile's goal criteria define them."""
+
+    specific: Criterion
+    measurable: Criterion
+    accepted: Criterion
+    realistic: Criterion
+    time_bound: Criterion
+
+
+class Measurability(Model):
+    measurable: bool
+    indicator: str | None = None
+    number: str | None = Field(default=None, description="The target value as written.")
+    baseline: str | None = Field(default=None, description="The starting value as written.")
+
+
+class TimeBound(Model):
+    time_bound: bool
+    year: int | None = None
+    date: dt.date | None = None
+    raw: str | None = None
+
+
+class GoalAssessment(Model):
+    level: str | None = Field(
+        default=None, description="The styrmodell level the goal sits at, when it can be told."
+    )
+    kind: Literal["aktivitetsmal", "effektmal"]
+    kind_score: float = Field(ge=0, le=1)
+    smart: Smart
+    measurable: Measurability
+    time_bound: TimeBound
+    agenda2030: list[int] = Field(default_factory=list)
+    elements: list[ElementMatch] = Field(default_factory=list)
+
+
 class Goal(Model):
     text: str
     level: str | None = None
@@ -143,6 +265,7 @@ class Goal(Model):
     deadline: str | None = None
     indicator: str | None = None
     locations: list[Location] = Field(default_factory=list)
+    assessment: GoalAssessment | None = None
 
 
 class KallelseItem(Model):
@@ -178,6 +301,12 @@ class Document(Model):
     decision: Decision | None = None
     goals: list[Goal] = Field(default_factory=list)
     kallelse_items: list[KallelseItem] = Field(default_factory=list)
+    styrmodell: str | None = Field(
+        default=None, description="Id of the styrmodell profile the paper was assessed against."
+    )
+    suggestion: Suggestion | None = Field(
+        default=None, description="The combined suggested stance on the paper's att-satser."
+    )
 
     def paragraphs(self) -> list[Paragraph]:
         """Body paragraphs in reading order, headings excluded."""

@@ -19,6 +19,7 @@ from pathlib import Path
 from extractors.lines import normalize_space
 from pipeline.analyze import analyze
 from pipeline.document import Document
+from pipeline.styrmodell import load_profile
 
 FORMATS = ("txt", "pdf", "docx")
 
@@ -30,6 +31,10 @@ TARGETS: dict[tuple[str, str], float] = {
     ("outcome", "accuracy"): 1.0,
     ("kallelse_items", "recall"): 1.0,
 }
+
+
+# Outcomes that are also stances the assessment can suggest.
+STANCES = ("bifall", "avslag", "besvarad", "delvis_bifall")
 
 
 @dataclass
@@ -141,10 +146,42 @@ def renderings(paper: Path, formats: Iterable[str], workdir: Path) -> dict[str, 
     return result
 
 
+def officials_check(gold: dict, paper: Path) -> dict | None:
+    """The suggested stances next to the officials' own, for a motionssvar with an outcome.
+
+    The officials' outcome stands for each att-sats unless the gold gives them one by one
+    (`outcome_per_att_sats`). A gold file may name the profile to assess under
+    (`styrmodell`); otherwise the paper's own municipality decides, as in `attsats analyze`.
+    """
+    if gold.get("doc_type") != "motionssvar" or gold.get("outcome") not in STANCES:
+        return None
+    profile = load_profile(gold["styrmodell"]) if gold.get("styrmodell") else None
+    doc = analyze(paper, profile)
+    per_att_sats = gold.get("outcome_per_att_sats") or {}
+    rows = [
+        {
+            "number": a.number,
+            "officials": per_att_sats.get(str(a.number), gold["outcome"]),
+            "suggested": a.assessment.suggested_stance if a.assessment else None,
+        }
+        for a in doc.att_satser
+    ]
+    agreeing = sum(1 for r in rows if r["officials"] == r["suggested"])
+    return {
+        "id": gold.get("id", paper.stem),
+        "styrmodell": doc.styrmodell,
+        "officials": gold["outcome"],
+        "suggested": doc.suggestion.stance if doc.suggestion else None,
+        "att_satser": rows,
+        "att_sats_agreement": round(agreeing / len(rows), 4) if rows else None,
+    }
+
+
 def evaluate(folders: Iterable[Path], formats: Iterable[str] = FORMATS) -> dict:
     """Score every gold file in `folders` in every format; returns the JSON report."""
     formats = tuple(formats)
     scores: list[DocumentScore] = []
+    officials: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="attsats-evaluate-") as tmp:
         for folder in folders:
             for gold_path in gold_files(folder):
@@ -152,7 +189,16 @@ def evaluate(folders: Iterable[Path], formats: Iterable[str] = FORMATS) -> dict:
                 paper = gold_path.parent / gold["file"]
                 for fmt, path in renderings(paper, formats, Path(tmp)).items():
                     scores.append(score_document(gold, analyze(path), fmt))
-    return report(scores, formats)
+                check = officials_check(gold, paper)
+                if check is not None:
+                    officials.append(check)
+    result = report(scores, formats)
+    agreeing = sum(1 for c in officials if c["suggested"] == c["officials"])
+    result["officials"] = {
+        "papers": officials,
+        "agreement": round(agreeing / len(officials), 4) if officials else None,
+    }
+    return result
 
 
 def report(scores: list[DocumentScore], formats: tuple[str, ...]) -> dict:
@@ -213,6 +259,18 @@ def render_table(result: dict) -> str:
     for doc in result["documents"]:
         if doc["misses"]:
             lines.append(f"{doc['id']} ({doc['format']}): fel i {', '.join(doc['misses'])}")
+    officials = result.get("officials", {}).get("papers", [])
+    if officials:
+        lines.append("")
+        lines.append("Föreslagen hållning jämförd med tjänstepersonernas (motionssvar):")
+        for check in officials:
+            same = "lika" if check["suggested"] == check["officials"] else "olika"
+            share = check["att_sats_agreement"]
+            per = f", att-satser {share:.0%} lika" if share is not None else ", inga att-satser"
+            lines.append(
+                f"  {check['id']} ({check['styrmodell']}): tjänstepersoner {check['officials']}, "
+                f"förslag {check['suggested'] or '–'} ({same}{per})"
+            )
     if result["below_target"]:
         lines.append("")
         lines += [

@@ -1,0 +1,128 @@
+"""Styrmodell profiles: the schema catches broken profiles, and every shipped one loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.styrmodell import (
+    DEFAULT_PROFILE,
+    ProfileError,
+    load_profile,
+    profile_for_municipality,
+    profile_paths,
+    read_profile,
+)
+
+runner = CliRunner()
+
+MINIMAL = {
+    "id": "provkommun",
+    "name": "Provkommunens styrmodell",
+    "municipality": "Provkommun",
+    "extends": "generisk",
+    "description": "En profil för testerna.",
+    "sources": [{"id": "budget", "title": "Budget 2025", "reference": "KF 2024-11-20 § 101"}],
+    "elements": [
+        {
+            "id": "trygghet",
+            "name": "Trygghet i hela kommunen",
+            "level": "fokusomrade",
+            "description": "Invånarna ska känna sig trygga.",
+            "terms": ["trygghet", "trygg"],
+            "quote": {"text": "Alla ska känna sig trygga i kommunen.", "source": "budget"},
+        }
+    ],
+}
+
+
+def write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / f"{data.get('id', 'profil')}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("profile_id", sorted(profile_paths()))
+def test_every_shipped_profile_validates_and_quotes_its_sources(profile_id: str) -> None:
+    profile = load_profile(profile_id)
+    assert profile.id == profile_id
+    assert profile.elements and profile.goal_criteria is not None
+    assert sorted(g.number for g in profile.agenda2030) == list(range(1, 18))
+    for element in profile.elements:
+        assert element.quote.text.strip()
+        assert profile.source(element.quote.source).title
+
+
+def test_a_municipal_profile_inherits_what_it_does_not_state(tmp_path: Path) -> None:
+    profile = load_profile(str(write(tmp_path, MINIMAL)))
+    assert profile.elements[0].id == "trygghet"
+    generic = load_profile(DEFAULT_PROFILE)
+    assert {e.id for e in generic.elements} < {e.id for e in profile.elements}
+    assert profile.agenda2030 == generic.agenda2030
+    assert profile.goal_criteria == generic.goal_criteria
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"elements": [{**MINIMAL["elements"][0], "level": "delmal"}]}, "level"),
+        (
+            {"elements": [{**MINIMAL["elements"][0], "quote": {"text": "x", "source": "okänd"}}]},
+            "okända källor",
+        ),
+        ({"elements": MINIMAL["elements"] * 2}, "flera gånger"),
+        ({"elements": [{**MINIMAL["elements"][0], "parent": "saknas"}]}, "överordnade"),
+        ({"extends": "finns_inte"}, "okänd profil"),
+        ({"id": "Prov Kommun"}, "id"),
+        ({"färg": "blå"}, "färg"),
+    ],
+)
+def test_a_broken_profile_is_refused_with_a_reason(
+    tmp_path: Path, change: dict, message: str
+) -> None:
+    with pytest.raises(ProfileError, match=message):
+        load_profile(str(write(tmp_path, {**MINIMAL, **change})))
+
+
+def test_a_profile_that_extends_itself_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="ärver av sig själv"):
+        load_profile(str(write(tmp_path, {**MINIMAL, "extends": "provkommun"})))
+
+
+def test_a_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "trasig.yaml"
+    path.write_text("id: [oavslutad\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="inte giltig YAML"):
+        read_profile(path)
+
+
+@pytest.mark.parametrize(
+    ("municipality", "expected"),
+    [("Ånge", "ange"), ("Ånge kommun", "ange"), ("Okända", DEFAULT_PROFILE), (None, DEFAULT_PROFILE)],
+)
+def test_the_default_profile_follows_the_municipality(
+    municipality: str | None, expected: str
+) -> None:
+    assert profile_for_municipality(municipality) == expected
+
+
+def test_cli_lists_shows_and_validates_profiles(tmp_path: Path) -> None:
+    listed = runner.invoke(app, ["styrmodell", "list"])
+    assert listed.exit_code == 0
+    assert "ange" in listed.stdout and "generisk" in listed.stdout
+    shown = runner.invoke(app, ["styrmodell", "show", "ange"])
+    assert shown.exit_code == 0
+    assert "Styrning och ledning ska baseras på tillit" in shown.stdout
+    assert "[under framtagande]" in shown.stdout
+    good = write(tmp_path, MINIMAL)
+    bad = write(tmp_path, {**MINIMAL, "id": "trasig", "elements": [{"id": "x"}]})
+    checked = runner.invoke(app, ["styrmodell", "validate", str(good), str(bad)])
+    assert checked.exit_code == 1
+    assert f"OK  {good}" in checked.stdout
+    assert "FEL" in checked.stderr and "följer inte schemat" in checked.stderr
+    unknown = runner.invoke(app, ["styrmodell", "show", "atlantis"])
+    assert unknown.exit_code == 2 and "Okänd styrmodell" in unknown.stderr
