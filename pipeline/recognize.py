@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,6 +34,8 @@ class Rules:
     iso_date: re.Pattern[str]
     long_date: re.Pattern[str]
     municipality: re.Pattern[str]
+    municipality_domain: re.Pattern[str]
+    municipality_domains: dict[str, str]
     organ: re.Pattern[str]
     authors: list[re.Pattern[str]]
     handlaggare_label: re.Pattern[str]
@@ -72,6 +76,10 @@ def rules() -> Rules:
         iso_date=re.compile(r"(?<![\w-])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\w-])"),
         long_date=re.compile(rf"\b(\d{{1,2}}) ({'|'.join(months)}) ((?:19|20)\d\d)\b", FLAGS),
         municipality=re.compile(data["municipality"]),
+        municipality_domain=re.compile(data["municipality_domain"]["pattern"], FLAGS),
+        municipality_domains=domain_labels(
+            load_patterns("kommuner")["kommuner"], data["municipality_domain"]["aliases"]
+        ),
         organ=re.compile(data["organ"], FLAGS),
         authors=[re.compile(p.format(**people), re.MULTILINE) for p in data["authors"]],
         handlaggare_label=re.compile(data["handlaggare"]["label"], FLAGS),
@@ -79,6 +87,29 @@ def rules() -> Rules:
         name=re.compile(rf"^{data['name']}$"),
         not_title=compile_all(data["not_title"]),
     )
+
+
+def ascii_fold(name: str) -> str:
+    """A name in lower-case ASCII: å, ä -> a, ö -> o, é -> e ("Malung-Sälen" -> "malung-salen")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def domain_labels(names: list[str], aliases: dict[str, str]) -> dict[str, str]:
+    """Domain label -> municipality: each name folded to ASCII, spaces dropped and hyphens
+    kept or dropped ("upplandsvasby", "malung-salen", "dalsed"); a label two names give
+    is left out, unless an alias (an official domain the folding cannot give) names it."""
+    owners: dict[str, set[str]] = {}
+    for name in names:
+        folded = ascii_fold(name)
+        for label in {
+            re.sub(r"[\s-]+", "", folded),
+            re.sub(r"\s+", "", folded),
+            re.sub(r"\s+", "-", folded),
+        }:
+            owners.setdefault(label, set()).add(name)
+    labels = {label: next(iter(named)) for label, named in owners.items() if len(named) == 1}
+    return labels | aliases
 
 
 def top_texts(doc: Document) -> list[str]:
@@ -212,7 +243,23 @@ def municipality(doc: Document) -> str | None:
             if name.endswith("s") and len(name) > 3 and name[-2] not in "aeiouyåäö":
                 name = name[:-1]
             return name
-    return None
+    headings = [s.heading for s in doc.sections if s.heading]
+    return municipality_from_domains(
+        [p.text for p in doc.furniture] + headings + [p.text for p in doc.paragraphs()]
+    )
+
+
+def municipality_from_domains(texts: list[str]) -> str | None:
+    """The municipality whose own e-mail or web domain the texts name most often (on a tie,
+    the first named)."""
+    r = rules()
+    found = Counter(
+        r.municipality_domains[label]
+        for text in texts
+        for m in r.municipality_domain.finditer(text)
+        if (label := m.group("label").lower()) in r.municipality_domains
+    )
+    return found.most_common(1)[0][0] if found else None
 
 
 def organ(doc: Document) -> str | None:

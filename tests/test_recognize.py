@@ -11,7 +11,8 @@ from conftest import CORPUS, SAMPLES, needs_corpus
 
 from pipeline.analyze import analyze, run_stages
 from pipeline.document import Document, Paragraph, Section, Source
-from pipeline.recognize import find_dnr, recognize
+from pipeline.recognize import ascii_fold, find_dnr, recognize, rules
+from pipeline.resources import load_patterns
 
 
 def paper(*texts: str, furniture: tuple[str, ...] = ()) -> Document:
@@ -205,6 +206,57 @@ def test_municipality_organ_and_handlaggare() -> None:
     assert paper("Ånge kommun").municipality == "Ånge"
     assert paper("Borås kommun").municipality == "Borås"
     assert paper("Idag saknar vår kommun ett sådant forum.").municipality is None
+
+
+def test_the_list_of_kommuner_is_complete() -> None:
+    kommuner = load_patterns("kommuner")["kommuner"]
+    assert all(isinstance(name, str) and name.strip() == name for name in kommuner)
+    assert len(kommuner) == 290
+    assert len(set(kommuner)) == 290
+    assert {"Ånge", "Upplands Väsby", "Upplands-Bro", "Malung-Sälen", "Dals-Ed", "Gotland"} <= set(
+        kommuner
+    )
+
+
+def test_every_domain_label_names_a_listed_kommun() -> None:
+    kommuner = set(load_patterns("kommuner")["kommuner"])
+    labels = rules().municipality_domains
+    assert set(labels.values()) == kommuner
+    assert all(label == ascii_fold(label) and " " not in label for label in labels)
+    assert (labels["ange"], labels["upplandsvasby"], labels["malung-salen"]) == (
+        "Ånge",
+        "Upplands Väsby",
+        "Malung-Sälen",
+    )
+
+
+@pytest.mark.parametrize(
+    ("texts", "municipality"),
+    [
+        (("Kommunstyrelsen", "Elin Rapp", "Tel. 0690-250 324, elin.rapp@ange.se"), "Ånge"),
+        (("Kontakt: kommun@upplandsvasby.se",), "Upplands Väsby"),
+        (("Läs mer på www.malung-salen.se/bygga-bo",), "Malung-Sälen"),
+        (("Handlingarna finns på https://www.dalsed.se/politik.",), "Dals-Ed"),
+        (("Region Gotland, registrator@gotland.se",), "Gotland"),
+        (("Besök https://kommun.varnamo.se/ eller ring växeln.",), "Värnamo"),
+        (("Frågor besvaras av ANNA.BERG@ENGELHOLM.SE",), "Ängelholm"),
+        (
+            (
+                "Kopia till lars.holm@skr.se och kommun@timra.se",
+                "Handläggare: karin.ek@ange.se",
+                "Svar till ange.kansli@ange.se senast 1 mars.",
+            ),
+            "Ånge",
+        ),
+        (("Svar skickas till per.svensson@gmail.com",), None),
+        (("Kopia till SKR, lars.holm@skr.se",), None),
+        (("Se www.lansstyrelsen.se och www.riksdagen.se",), None),
+        (("Synpunkter till info@ange.se.example.com",), None),
+        (("Timrå kommun", "Kontakt: elin.rapp@ange.se"), "Timrå"),
+    ],
+)
+def test_municipality_from_its_own_domain(texts: tuple[str, ...], municipality: str | None) -> None:
+    assert paper(*texts).municipality == municipality
 
 
 def gold_files() -> list[Path]:
