@@ -38,16 +38,17 @@ def run_stages(doc: Document, stages: Iterable[Stage] = STAGES) -> Document:
     return doc
 
 
-def analyze(path: Path, profile: Profile | None = None) -> Document:
-    """Read and analyse one file; bad input comes back as a failed Document.
-
-    The att-satser and goals are assessed against `profile`, by default the profile of the
-    paper's municipality when one is shipped, else the generic one.
-    """
-    doc = run_stages(read_document(path))
+def assess_against(doc: Document, profile: Profile | None = None) -> Document:
+    """The last stage: assess against `profile`, by default the one of the paper's
+    municipality when one is shipped, else the generic one (so it runs after `recognize`)."""
     if doc.status == "failed":
         return doc
     return assess(doc, profile or load_profile(profile_for_municipality(doc.municipality)))
+
+
+def analyze(path: Path, profile: Profile | None = None) -> Document:
+    """Read and analyse one file; bad input comes back as a failed Document."""
+    return assess_against(run_stages(read_document(path)), profile)
 
 
 def expand_inputs(paths: Iterable[Path]) -> Iterator[Path]:

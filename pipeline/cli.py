@@ -10,9 +10,12 @@ from typing import Annotated
 import typer
 
 from pipeline.analyze import analyze, expand_inputs
+from pipeline.cli_flows import batch_command, serve_command, watch_command
 from pipeline.cli_styrmodell import app as styrmodell_app
 from pipeline.cli_train import train_command
 from pipeline.document import Document
+from pipeline.outputs import name_candidates, write_outputs
+from pipeline.render import DraftError
 from pipeline.styrmodell import ProfileError, load_profile
 from pipeline.summary import summary
 
@@ -24,14 +27,14 @@ app = typer.Typer(
 )
 
 
-def output_name(doc: Document, taken: set[str]) -> str:
-    """A file name for a document's output: its own name, made unique, never a path."""
-    stem = Path(doc.source.path).name
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem).lstrip(".") or "dokument"
-    name, n = safe, 2
-    while name in taken:
-        name, n = f"{safe}-{n}", n + 1
-    taken.add(name)
+def folder_name(doc: Document, used: set[str]) -> str:
+    """An output folder for a document: its file's name made safe, unique in this run."""
+    candidates = name_candidates(Path(doc.source.path).name, doc.source.sha256)
+    name = next((c for c in candidates if c not in used), None)
+    n = 2
+    while name is None or name in used:
+        name, n = f"{candidates[-1]}-{n}", n + 1
+    used.add(name)
     return name
 
 
@@ -42,7 +45,20 @@ def analyze_command(
         bool, typer.Option("--json", help="Skriv JSON i stället för en sammanfattning.")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Mapp för en JSON-fil per dokument.")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Mapp att skriva till: en mapp per dokument med analysis.json, "
+            "utkast.docx och bedömningstabeller (CSV, XLSX, HTML).",
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Mapp med egna mallar (utkast.docx, bedomning.html.j2); "
+            "mallar som saknas där tas från attsats.",
+        ),
     ] = None,
     styrmodell: Annotated[
         str | None,
@@ -59,17 +75,23 @@ def analyze_command(
     except ProfileError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from error
+    if templates is not None and not templates.is_dir():
+        typer.echo(f"Mallmappen finns inte: {templates}", err=True)
+        raise typer.Exit(2)
     files = list(expand_inputs(paths))
     if not files:
         typer.echo("Inga dokument att läsa i: " + ", ".join(map(str, paths)), err=True)
         raise typer.Exit(2)
     docs = [analyze(f, profile) for f in files]
+    draft_failed: list[str] = []
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        taken: set[str] = set()
+        used: set[str] = set()
         for doc in docs:
-            target = out / f"{output_name(doc, taken)}.json"
-            target.write_text(doc.model_dump_json(indent=2) + "\n", encoding="utf-8")
+            folder = out / folder_name(doc, used)
+            try:
+                write_outputs(doc, folder, templates)
+            except DraftError as error:
+                draft_failed.append(f"{doc.source.path}: {error}")
     if as_json:
         payload = [d.model_dump(mode="json") for d in docs]
         json.dump(
@@ -84,7 +106,9 @@ def analyze_command(
     for doc in failed:
         for error in doc.errors:
             typer.echo(f"{doc.source.path}: {error.code} {error.message}", err=True)
-    if failed:
+    for message in draft_failed:
+        typer.echo(message, err=True)
+    if failed or draft_failed:
         raise typer.Exit(1)
 
 
@@ -127,5 +151,8 @@ def evaluate_command(
         raise typer.Exit(1)
 
 
+app.command("watch")(watch_command)
+app.command("batch")(batch_command)
+app.command("serve")(serve_command)
 app.command("train")(train_command)
 app.add_typer(styrmodell_app, name="styrmodell")

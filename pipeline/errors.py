@@ -2,7 +2,8 @@
 
 A failure on one document becomes data on that document (`status` plus a coded
 `Problem`), never a crash of the batch. Codes are stable: tools and officials search
-for them. E1xx: the file cannot be read; W1xx: read, with something set aside or missing.
+for them. E1xx: the file cannot be read; W1xx: read, with something set aside or missing;
+E2xx/W2xx: intake of files and archives.
 Messages are Swedish because officials read them.
 """
 
@@ -37,6 +38,10 @@ CATALOGUE: dict[str, Entry] = {
         Entry("W102", "Spårad ändring: borttagen text ignorerades, infogad text togs med."),
         Entry("W103", "Sida {page} saknar textlager och lästes inte.", degrades=True),
         Entry("W104", "Textfilen var inte UTF-8 och lästes som {encoding}."),
+        # E2xx/W2xx: intake (inbox, batch, archives), outside any one document's content.
+        Entry("E201", "Bearbetningen misslyckades {attempts} gånger; filen lades undan: {detail}"),
+        Entry("E202", "Arkivet {archive} kan inte packas upp: {detail}"),
+        Entry("W201", "{member} i arkivet {archive} hoppades över: {reason}"),
     ]
 }
 

@@ -52,9 +52,24 @@ def test_several_inputs_give_a_json_list_and_one_file_each(tmp_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [Path(d["source"]["path"]).name for d in data] == [SEED_001.name, "motion.txt"]
-    assert sorted(p.name for p in out.iterdir()) == [f"{SEED_001.name}.json", "motion.txt.json"]
-    for path in out.iterdir():
-        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema())
+    assert sorted(p.name for p in out.iterdir()) == [SEED_001.stem, "motion"]
+    for folder in out.iterdir():
+        analysis = folder / "analysis.json"
+        jsonschema.validate(json.loads(analysis.read_text(encoding="utf-8")), schema())
+    assert (out / SEED_001.stem / "utkast.docx").is_file()
+
+
+def test_two_inputs_with_one_name_get_two_folders(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = tmp_path / "a" / "motion.txt"
+    second = tmp_path / "b" / "motion.txt"
+    first.write_text("Motion om fler cykelbanor\n\nJag föreslår att kommunen bygger cykelbanor.\n")
+    second.write_text("Motion om fler bänkar\n\nJag föreslår att kommunen ställer ut bänkar.\n")
+    out = tmp_path / "ut"
+    result = runner.invoke(app, ["analyze", str(first), str(second), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["motion", "motion-txt"]
 
 
 def test_a_failed_input_exits_non_zero_with_the_reason_on_stderr(tmp_path: Path) -> None:

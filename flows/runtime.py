@@ -1,0 +1,128 @@
+"""Where flows run: the embedded default, or a Prefect server named by PREFECT_API_URL.
+
+Embedded default: no server to start. Prefect's own ephemeral mode would start a temporary
+API server in every process that needs one, the process-pool workers of a batch included
+(measured: ~4 s each), so this module starts one temporary server itself, with
+`PREFECT_HOME` under the project's data folder, and hands its address to child processes
+through the environment. The flow-run heartbeat is turned off: a sync flow run otherwise
+waits up to a second for its heartbeat thread, per run. With PREFECT_API_URL set (the
+scale-out set-up, `scripts/postgres.sh` and `prefect server start`), flows report there.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prefect.server.api.server import SubprocessASGIServer
+
+DATA_ENV = "ATTSATS_DATA"
+# Creating the SQLite database on first use takes ~15 s, more on a busy machine; Prefect's
+# own default (20 s) is too tight for that.
+STARTUP_SECONDS = 120
+
+
+def data_dir() -> Path:
+    """The project's data folder: $ATTSATS_DATA, else `.data` in the working directory."""
+    return Path(os.environ.get(DATA_ENV) or Path.cwd() / ".data").resolve()
+
+
+def session_server() -> SubprocessASGIServer:
+    """Prefect's temporary API server, started in a session of its own: Ctrl-C in a
+    terminal then reaches attsats alone, and the server stays up until the interrupted
+    flows have reported their final state."""
+    import prefect
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import get_current_settings
+
+    class SessionServer(SubprocessASGIServer):
+        def _run_uvicorn_command(self) -> subprocess.Popen:
+            # As Prefect 3.8's own, plus start_new_session.
+            return subprocess.Popen(
+                args=[
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--app-dir",
+                    str(prefect.__module_path__.parent),
+                    "--factory",
+                    "prefect.server.api.server:create_app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--log-level",
+                    "error",
+                    "--lifespan",
+                    "on",
+                ],
+                env={
+                    **os.environ,
+                    "PREFECT_UI_ENABLED": "0",
+                    "PREFECT__SERVER_EPHEMERAL": "1",
+                    "PREFECT__SERVER_FINAL": "1",
+                    **get_current_settings().to_environment_variables(exclude_unset=True),
+                },
+                start_new_session=True,
+            )
+
+    return SessionServer()
+
+
+@contextmanager
+def prefect_runtime(quiet: bool = True) -> Iterator[str]:
+    """Run flows inside this block; yields the API address in use."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_HOME,
+        PREFECT_SERVER_ANALYTICS_ENABLED,
+        temporary_settings,
+    )
+
+    if quiet:
+        logging.getLogger("prefect").setLevel(logging.WARNING)
+        # Prefect's queue services log under their class names; draining them at the end
+        # of a command says "Still processing items" in English, which is no news.
+        for service in ("EventsWorker", "APILogWorker"):
+            logging.getLogger(service).setLevel(logging.ERROR)
+    external = PREFECT_API_URL.value()
+    if external:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield external
+        return
+    home = Path(os.environ.get("PREFECT_HOME") or data_dir() / "prefect")
+    home.mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_API_URL")}
+    with temporary_settings(
+        updates={PREFECT_HOME: str(home), PREFECT_SERVER_ANALYTICS_ENABLED: False}
+    ):
+        server = session_server()
+        server.start(timeout=STARTUP_SECONDS)
+        os.environ["PREFECT_HOME"] = str(home)
+        os.environ["PREFECT_API_URL"] = server.api_url  # for process-pool workers
+        try:
+            with temporary_settings(
+                updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+            ):
+                try:
+                    yield server.api_url
+                finally:
+                    APILogWorker.drain_all(timeout=5)
+                    EventsWorker.drain_all(timeout=5)
+        finally:
+            server.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
