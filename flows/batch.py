@@ -23,7 +23,10 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline import batch, report
+from pipeline.document import Document
 from pipeline.ledger import Ledger
+from pipeline.outputs import ANALYSIS
+from pipeline.render import assessment_records
 
 CHUNKS_PER_WORKER = 2
 POLL_SECONDS = 0.5
@@ -67,6 +70,16 @@ def follow(
             bar.update(progress, completed=ledger.count(keys, ("done", "failed", "quarantined")))
         bar.update(progress, completed=len(todo))
     return [result for future in futures for result in future.result()]
+
+
+def batch_assessments(out: Path, results: list[batch.Result]) -> list[dict[str, object]]:
+    """Every document's assessment rows in one table, each row led by its folder."""
+    rows: list[dict[str, object]] = []
+    for result in results:
+        for folder in result.folders:
+            doc = Document.model_validate_json((out / folder / ANALYSIS).read_bytes())
+            rows += [{"Mapp": folder, **row} for row in assessment_records(doc)]
+    return rows
 
 
 @flow(name="attsats-batch")
@@ -119,6 +132,15 @@ def batch_flow(
             key="batch-dokument",
             description=f"Dokumenten i batchen till {out}",
         )
+        assessed = batch_assessments(out_path, results)
+        if assessed:
+            # One table for the whole batch: an artifact per document would cost an API
+            # write per document, which SQLite answers with lock back-offs (see README).
+            create_table_artifact(
+                table=assessed,
+                key="batch-bedomning",
+                description=f"Bedömning per att-sats och mål i batchen till {out}",
+            )
     return {
         **asdict(summary),
         "problems": [p.model_dump() for p in summary.problems],

@@ -13,6 +13,7 @@ from flows.artifacts import artifact_key
 from pipeline.batch import Result, process_file
 from pipeline.document import Document
 from pipeline.outputs import ANALYSIS
+from pipeline.render import assessment_records
 from pipeline.report import document_table
 
 
@@ -29,7 +30,8 @@ def analyse(
 def publish_table(folder: str) -> None:
     doc = Document.model_validate_json((Path(folder) / ANALYSIS).read_bytes())
     create_table_artifact(
-        table=document_table(doc),
+        # The assessment table an official reviews; the overview when there is none.
+        table=assessment_records(doc) or document_table(doc),
         key=artifact_key("dokument", Path(folder).name),
         description=f"Analys av {doc.source.path}",
     )

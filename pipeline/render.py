@@ -536,6 +536,14 @@ def tables(clauses: list[dict[str, Any]], goals: list[dict[str, Any]]) -> list[d
     return result
 
 
+def assessment_records(doc: Document) -> list[dict[str, Any]]:
+    """The first assessment table (att-satser, else goals) as one dict per row, by column."""
+    found = build_context(doc)["tables"]
+    if not found:
+        return []
+    return [dict(zip(found[0]["columns"], row, strict=True)) for row in found[0]["rows"]]
+
+
 def template_path(name: str, templates_dir: Path | None) -> Path:
     """A municipality's own template when its folder has one, else the shipped one."""
     if templates_dir is not None and (templates_dir / name).is_file():

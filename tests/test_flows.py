@@ -110,7 +110,9 @@ def test_batch_flow_writes_folders_report_and_artifacts_then_nothing_new(
     # Orchestration stays coarse: plan, one chunk, report; however many documents.
     flow_run_id = state.state_details.flow_run_id
     assert task_run_names(flow_run_id) == ["analysera", "planera", "rapport"]
-    assert {"batch-sammanfattning", "batch-dokument"} <= artifact_keys(flow_run_id)
+    assert {"batch-sammanfattning", "batch-dokument", "batch-bedomning"} <= artifact_keys(
+        flow_run_id
+    )
     assert not list((out / ".attsats").glob("uppackat-*"))
 
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
