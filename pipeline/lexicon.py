@@ -115,13 +115,21 @@ def _word_matches(word: Token, token: Token, last: bool) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
+def haystack(text: str) -> str:
+    """Every form and lemma of a text in one string, to rule terms out before matching."""
+    return " ".join(f"{t.form} {t.lemma}" for t in tokens(text))
+
+
 def find(term: str, text: str) -> str | None:
     """The words of `text` that `term` matches, as written; None if it does not occur."""
     words = tokens(term)
-    found = tokens(text)
     n = len(words)
-    if n == 0:
+    # Every way a word can match (form, lemma, compound head or tail) leaves its form or
+    # lemma inside some form or lemma of the text: most terms end here.
+    if n == 0 or any(w.form not in haystack(text) and w.lemma not in haystack(text) for w in words):
         return None
+    found = tokens(text)
     for start in range(len(found) - n + 1):
         window = found[start : start + n]
         if all(
