@@ -235,12 +235,14 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
         reason = "Det som föreslås finns redan i styrmodellen. Att-satsen kan anses besvarad."
         confidence = 0.5 + 0.4 * best.score
     else:
-        coverage, stance = "partly", "delvis_bifall"
+        # One shared word: the styrmodell touches the subject but does not already do
+        # what is proposed, so it neither answers the att-sats nor stands in its way.
+        coverage, stance = "partly", "bifall"
         reason = (
-            "Styrmodellen berör förslaget men täcker det bara delvis; det som inte redan "
-            "finns kan bifallas."
+            "Styrmodellen berör ämnet men innehåller inte det som föreslås. Bifall kan "
+            "övervägas, men förslaget behöver vägas mot kostnader och andra prioriteringar."
         )
-        confidence = 0.35 + 0.3 * best.score
+        confidence = 0.35 + 0.2 * best.score
     words = ", ".join(best.evidence.matched)
     return Assessment(
         coverage=coverage,
