@@ -38,8 +38,10 @@ def plan_batch(paths: list[str], out: str, scratch: str, max_attempts: int) -> b
 
 
 @task(name="analysera", cache_policy=NO_CACHE)
-def analyse_chunk(items: list[batch.Item], out: str, max_attempts: int) -> list[batch.Result]:
-    return batch.process_chunk(items, Path(out), max_attempts)
+def analyse_chunk(
+    items: list[batch.Item], out: str, max_attempts: int, settings: batch.Settings
+) -> list[batch.Result]:
+    return batch.process_chunk(items, Path(out), max_attempts, settings)
 
 
 @task(name="rapport", cache_policy=NO_CACHE)
@@ -90,8 +92,11 @@ def batch_flow(
     max_attempts: int = batch.DEFAULT_ATTEMPTS,
     with_report: bool = True,
     progress: bool = False,
+    settings: batch.Settings = batch.DEFAULT_SETTINGS,
 ) -> dict:
-    """Analyse every document under `paths` into `out`; returns the summary."""
+    """Analyse every document under `paths` into `out` with `settings` (styrmodell,
+    templates); returns the summary."""
+    settings.check()  # before anything is written
     out_path = Path(out)
     scratch = batch.state_dir(out_path) / f"uppackat-{uuid.uuid4().hex[:8]}"
     try:
@@ -104,7 +109,10 @@ def batch_flow(
         )
         with runner:
             futures = [
-                runner.submit(analyse_chunk, {"items": c, "out": out, "max_attempts": max_attempts})
+                runner.submit(
+                    analyse_chunk,
+                    {"items": c, "out": out, "max_attempts": max_attempts, "settings": settings},
+                )
                 for c in chunks
             ]
             results = follow(futures, the_plan.todo, out_path, progress and sys.stderr.isatty())

@@ -10,7 +10,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.artifacts import artifact_key
-from pipeline.batch import Result, process_file
+from pipeline.batch import DEFAULT_SETTINGS, Result, Settings, process_file
 from pipeline.document import Document
 from pipeline.outputs import ANALYSIS
 from pipeline.render import assessment_records
@@ -19,10 +19,17 @@ from pipeline.report import document_table
 
 @task(name="analysera-fil", cache_policy=NO_CACHE)
 def analyse(
-    path: str, origin: str, sha256: str, name: str, out: str, max_attempts: int, keep_failed: bool
+    path: str,
+    origin: str,
+    sha256: str,
+    name: str,
+    out: str,
+    max_attempts: int,
+    keep_failed: bool,
+    settings: Settings,
 ) -> Result:
     return process_file(
-        Path(path), origin, sha256, name, Path(out), max_attempts, keep_failed=keep_failed
+        Path(path), origin, sha256, name, Path(out), max_attempts, keep_failed, settings
     )
 
 
@@ -46,9 +53,11 @@ def process_document(
     out: str,
     max_attempts: int = 3,
     keep_failed: bool = True,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> Result:
-    """Analyse one file into `out/<name>/` (or `<name>-del-NN` for a bundle's papers)."""
-    result = analyse(path, origin, sha256, name, out, max_attempts, keep_failed)
+    """Analyse one file into `out/<name>/` (or `<name>-del-NN` for a bundle's papers) with
+    `settings` (styrmodell, templates)."""
+    result = analyse(path, origin, sha256, name, out, max_attempts, keep_failed, settings)
     for folder in result.folders:
         publish_table(str(Path(out) / folder))
     return result

@@ -13,7 +13,7 @@ from typing import Literal
 from prefect import flow
 
 from flows.document import process_document
-from pipeline.batch import DEFAULT_ATTEMPTS, Result
+from pipeline.batch import DEFAULT_ATTEMPTS, DEFAULT_SETTINGS, Result, Settings
 from pipeline.inbox import Inbox, stop_on_signals
 
 
@@ -25,9 +25,10 @@ def run_document(
     out: Path,
     max_attempts: int,
     keep_failed: bool = False,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> Result:
     return process_document(
-        str(path), origin, sha256, name, str(out), max_attempts, keep_failed=keep_failed
+        str(path), origin, sha256, name, str(out), max_attempts, keep_failed, settings
     )
 
 
@@ -41,9 +42,12 @@ def inbox_flow(
     max_attempts: int = DEFAULT_ATTEMPTS,
     mode: Literal["auto", "poll"] = "auto",
     once: bool = False,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> int:
-    """Watch `inbox` and process every complete file into `outbox` until SIGINT or SIGTERM
-    (or, with `once`, until it is empty); returns how many files were handled."""
+    """Watch `inbox` and process every complete file into `outbox` with `settings`
+    (styrmodell, templates) until SIGINT or SIGTERM (or, with `once`, until it is empty);
+    returns how many files were handled."""
+    settings.check()  # before any file is taken
     watcher = Inbox(
         Path(inbox),
         Path(outbox),
@@ -53,6 +57,7 @@ def inbox_flow(
         max_attempts=max_attempts,
         mode=mode,
         process=run_document,
+        settings=settings,
     )
     with stop_on_signals() as stop:
         return watcher.run(stop=stop.is_set, once=once)

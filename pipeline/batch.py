@@ -15,6 +15,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from extractors import SUFFIXES
@@ -24,6 +25,8 @@ from pipeline.errors import message
 from pipeline.files import publish, safe_name
 from pipeline.ledger import Ledger, sha256_of
 from pipeline.outputs import name_candidates, write_outputs
+from pipeline.render import DraftError
+from pipeline.styrmodell import Profile, ProfileError, load_profile
 from pipeline.summary import DOC_TYPE_NAMES
 
 STATE_DIR = ".attsats"
@@ -39,6 +42,43 @@ def state_dir(out: Path) -> Path:
 
 def ledger_path(out: Path) -> Path:
     return state_dir(out) / "ledger.sqlite"
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used (an unknown styrmodell, no such template folder);
+    the message is Swedish, the same `attsats analyze` gives."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How each document is assessed and written, the same for a whole batch or inbox.
+
+    Plain strings, so it pickles into process-pool workers and is a JSON flow parameter;
+    the profile is loaded where the work is done (`load_profile` is cached per process).
+    The defaults are the municipality's own profile (else `generisk`) and the shipped
+    templates.
+    """
+
+    styrmodell: str | None = None  # a shipped profile's id or a YAML file
+    templates: str | None = None  # a folder with the municipality's own templates
+
+    def profile(self) -> Profile | None:
+        return load_profile(self.styrmodell) if self.styrmodell else None
+
+    def templates_dir(self) -> Path | None:
+        return Path(self.templates) if self.templates is not None else None
+
+    def check(self) -> None:
+        """Raise `SettingsError` unless the profile loads and the template folder exists."""
+        try:
+            self.profile()
+        except ProfileError as error:
+            raise SettingsError(str(error)) from error
+        if self.templates is not None and not Path(self.templates).is_dir():
+            raise SettingsError(f"Mallmappen finns inte: {self.templates}")
+
+
+DEFAULT_SETTINGS = Settings()
 
 
 @dataclass(frozen=True)
@@ -283,7 +323,8 @@ def process_file(
     out: Path,
     max_attempts: int = DEFAULT_ATTEMPTS,
     keep_failed: bool = True,
-    analyse: Callable[[Path], list[Document]] = analyze_file,
+    settings: Settings = DEFAULT_SETTINGS,
+    analyse: Callable[[Path], list[Document]] | None = None,
 ) -> Result:
     """Analyse one file and publish each of its documents as `out/<name>/`.
 
@@ -291,13 +332,18 @@ def process_file(
     process is set aside after `max_attempts` tries; an exception is retried at once
     until then. A bundle's documents get `<name>-del-01`, `<name>-del-02`, ...
     With `keep_failed` off (the inbox), a file that cannot be read gets no folder.
+    A draft template that fails (`DraftError`) is not retried: the folders are published
+    with `analysis.json`, and the file is recorded as failed with `E203`.
     """
+    analyse = analyse or partial(analyze_file, profile=settings.profile())
+    templates = settings.templates_dir()
     scratch = state_dir(out) / "tmp"
     scratch.mkdir(parents=True, exist_ok=True)
     key = content_key(sha256, origin)
     with Ledger(ledger_path(out)) as ledger:
         while True:
             attempts = ledger.begin(key, origin)
+            draft_error: str | None = None
             try:
                 docs = analyse(path)
                 for doc in docs:
@@ -314,7 +360,10 @@ def process_file(
                     folders = []
                 for doc, folder in zip(docs, folders, strict=False):
                     staging = scratch / f"{folder}.{uuid.uuid4().hex[:8]}"
-                    write_outputs(doc, staging)
+                    try:
+                        write_outputs(doc, staging, templates)
+                    except DraftError as error:  # the template's fault: retrying cannot help
+                        draft_error = draft_error or str(error)
                     publish(staging, out / folder)
             except Exception as exc:  # an unexpected crash: retry, then quarantine
                 detail = f"{type(exc).__name__}: {exc}"[:300]
@@ -324,7 +373,10 @@ def process_file(
                     continue
                 ledger.finish(key, "quarantined", code="E201", message=text)
                 return Result(origin, sha256, "quarantined", (), (), "E201", text, attempts)
-            code, text = first_error(docs) if failed else (None, None)
+            if draft_error is not None:
+                failed, code, text = True, "E203", message("E203", detail=draft_error[:300])
+            else:
+                code, text = first_error(docs) if failed else (None, None)
             state = "failed" if failed else "done"
             ledger.finish(key, state, folders, code, text)
             return Result(
@@ -340,10 +392,14 @@ def process_file(
 
 
 def process_chunk(
-    items: list[Item], out: Path, max_attempts: int = DEFAULT_ATTEMPTS
+    items: list[Item],
+    out: Path,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    settings: Settings = DEFAULT_SETTINGS,
 ) -> list[Result]:
     return [
-        process_file(Path(i.path), i.origin, i.sha256, i.name, out, max_attempts) for i in items
+        process_file(Path(i.path), i.origin, i.sha256, i.name, out, max_attempts, settings=settings)
+        for i in items
     ]
 
 
@@ -377,7 +433,8 @@ class Summary:
             ("Nya dokument", self.documents),
             ("Redan behandlade (hoppades över)", self.already),
             ("Dubbletter (samma innehåll under annat namn)", self.duplicates),
-            ("Kunde inte läsas", len(self.failed)),
+            ("Kunde inte läsas", sum(r.code != "E203" for r in self.failed)),
+            ("Utkasten kunde inte skapas (mallen)", sum(r.code == "E203" for r in self.failed)),
             ("Lades undan efter upprepade fel", len(self.quarantined) + self.set_aside),
         ]
 

@@ -23,6 +23,7 @@ from pipeline.analyze import assess_against, run_stages
 from pipeline.document import BundlePart, Document, Paragraph, Section
 from pipeline.errors import CATALOGUE
 from pipeline.resources import load_patterns
+from pipeline.styrmodell import Profile
 
 TITLE_LINES = 2  # paragraphs at the top of a page that may hold a paper's title
 MAX_TITLE_CHARS = 120
@@ -195,8 +196,9 @@ def split_ranges(starts: list[int], end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
-def analyze_file(path: Path) -> list[Document]:
-    """One file to its documents: itself, or one per paper when it is a bundle.
+def analyze_file(path: Path, profile: Profile | None = None) -> list[Document]:
+    """One file to its documents: itself, or one per paper when it is a bundle, each
+    assessed against `profile` (by default the one of its municipality, else generisk).
 
     Never raises for bad input: a file that cannot be read is one failed Document.
     """
@@ -225,7 +227,7 @@ def analyze_file(path: Path) -> list[Document]:
             matter = run_stages(part_skeleton(template, paragraphs[a:b]))
             inherit(matter, paper)
             found.append(((a, b), matter))
-    found = [(bounds, assess_against(doc)) for bounds, doc in found]
+    found = [(bounds, assess_against(doc, profile)) for bounds, doc in found]
     if len(found) == 1:
         return [found[0][1]]
     for number, ((a, b), doc) in enumerate(found, start=1):

@@ -10,13 +10,19 @@ from typing import Annotated
 import typer
 
 from pipeline.analyze import analyze, expand_inputs
-from pipeline.cli_flows import batch_command, serve_command, watch_command
+from pipeline.cli_flows import (
+    StyrmodellOption,
+    TemplatesOption,
+    batch_command,
+    checked_settings,
+    serve_command,
+    watch_command,
+)
 from pipeline.cli_styrmodell import app as styrmodell_app
 from pipeline.cli_train import train_command
 from pipeline.document import Document
 from pipeline.outputs import name_candidates, write_outputs
 from pipeline.render import DraftError
-from pipeline.styrmodell import ProfileError, load_profile
 from pipeline.summary import summary
 
 app = typer.Typer(
@@ -52,32 +58,11 @@ def analyze_command(
             "utkast.docx och bedömningstabeller (CSV, XLSX, HTML).",
         ),
     ] = None,
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            "--templates",
-            help="Mapp med egna mallar (utkast.docx, bedomning.html.j2); "
-            "mallar som saknas där tas från attsats.",
-        ),
-    ] = None,
-    styrmodell: Annotated[
-        str | None,
-        typer.Option(
-            "--styrmodell",
-            help="Styrmodell (profilens id eller en YAML-fil); annars kommunens egen "
-            "om den finns, annars den generiska.",
-        ),
-    ] = None,
+    templates: TemplatesOption = None,
+    styrmodell: StyrmodellOption = None,
 ) -> None:
     """Läs dokument och visa vad de innehåller."""
-    try:
-        profile = load_profile(styrmodell) if styrmodell else None
-    except ProfileError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(2) from error
-    if templates is not None and not templates.is_dir():
-        typer.echo(f"Mallmappen finns inte: {templates}", err=True)
-        raise typer.Exit(2)
+    profile = checked_settings(styrmodell, templates).profile()
     files = list(expand_inputs(paths))
     if not files:
         typer.echo("Inga dokument att läsa i: " + ", ".join(map(str, paths)), err=True)

@@ -11,7 +11,36 @@ from typing import Annotated
 
 import typer
 
-from pipeline.batch import DEFAULT_ATTEMPTS
+from pipeline.batch import DEFAULT_ATTEMPTS, Settings, SettingsError
+
+# The options every command that analyses takes (`analyze`, `batch`, `watch`).
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--templates",
+        help="Mapp med egna mallar (utkast.docx, bedomning.html.j2); "
+        "mallar som saknas där tas från attsats.",
+    ),
+]
+StyrmodellOption = Annotated[
+    str | None,
+    typer.Option(
+        "--styrmodell",
+        help="Styrmodell (profilens id eller en YAML-fil); annars kommunens egen "
+        "om den finns, annars den generiska.",
+    ),
+]
+
+
+def checked_settings(styrmodell: str | None, templates: Path | None) -> Settings:
+    """The options as `Settings`, or exit 2 with the reason (Swedish) before any work."""
+    settings = Settings(styrmodell, str(templates) if templates is not None else None)
+    try:
+        settings.check()
+    except SettingsError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from error
+    return settings
 
 
 def watch_command(
@@ -36,8 +65,11 @@ def watch_command(
     once: Annotated[
         bool, typer.Option("--once", help="Behandla det som finns i inkorgen och avsluta.")
     ] = False,
+    styrmodell: StyrmodellOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Bevaka en inkorg och analysera varje fil som lämnas där."""
+    settings = checked_settings(styrmodell, templates)
     from flows.inbox import inbox_flow
     from flows.runtime import prefect_runtime
 
@@ -53,6 +85,7 @@ def watch_command(
                 max_attempts=attempts,
                 mode="poll" if poll else "auto",
                 once=once,
+                settings=settings,
             )
     except KeyboardInterrupt:
         typer.echo("Bevakningen avslutad.", err=True)
@@ -70,8 +103,11 @@ def batch_command(
     report: Annotated[
         bool, typer.Option("--report/--no-report", help="Skriv rapport.html och rapport.xlsx.")
     ] = True,
+    styrmodell: StyrmodellOption = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Analysera mappar och arkiv i en omgång; samma omgång igen gör inget nytt."""
+    settings = checked_settings(styrmodell, templates)
     missing = [p for p in paths if not p.exists()]
     if missing:
         typer.echo("Finns inte: " + ", ".join(map(str, missing)), err=True)
@@ -87,6 +123,7 @@ def batch_command(
             max_attempts=attempts,
             with_report=report,
             progress=True,
+            settings=settings,
         )
     typer.echo(f"Batch klar: {out}/")
     for line in summary["lines"]:

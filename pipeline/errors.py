@@ -3,7 +3,7 @@
 A failure on one document becomes data on that document (`status` plus a coded
 `Problem`), never a crash of the batch. Codes are stable: tools and officials search
 for them. E1xx: the file cannot be read; W1xx: read, with something set aside or missing;
-E2xx/W2xx: intake of files and archives.
+E2xx/W2xx: intake of files and archives, and what a batch or the inbox writes.
 Messages are Swedish because officials read them.
 """
 
@@ -41,6 +41,7 @@ CATALOGUE: dict[str, Entry] = {
         # E2xx/W2xx: intake (inbox, batch, archives), outside any one document's content.
         Entry("E201", "Bearbetningen misslyckades {attempts} gånger; filen lades undan: {detail}"),
         Entry("E202", "Arkivet {archive} kan inte packas upp: {detail}"),
+        Entry("E203", "Utkasten kunde inte skapas: {detail}"),
         Entry("W201", "{member} i arkivet {archive} hoppades över: {reason}"),
     ]
 }

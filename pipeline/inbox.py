@@ -29,7 +29,9 @@ from typing import Literal
 
 from pipeline.batch import (
     DEFAULT_ATTEMPTS,
+    DEFAULT_SETTINGS,
     Result,
+    Settings,
     content_key,
     folder_taken,
     ledger_path,
@@ -158,6 +160,7 @@ class Inbox:
     mode: Literal["auto", "poll"] = "auto"
     process: Process = process_file
     clock: Callable[[], float] = time.monotonic
+    settings: Settings = DEFAULT_SETTINGS  # the styrmodell and templates every file gets
 
     def __post_init__(self) -> None:
         self.failed = self.failed or self.inbox / FAILED
@@ -224,7 +227,14 @@ class Inbox:
             ledger.see(key, name, "new")
             doc_id = ledger.reserve(key, name_candidates(name, key), folder_taken(self.outbox))
         result = self.process(
-            claimed, name, sha, doc_id, self.outbox, self.max_attempts, keep_failed=False
+            claimed,
+            name,
+            sha,
+            doc_id,
+            self.outbox,
+            self.max_attempts,
+            keep_failed=False,
+            settings=self.settings,
         )
         if result.state == "done":
             move_file(claimed, self.outbox / result.folders[0] / name)

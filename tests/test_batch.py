@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import stat
 import zipfile
 from pathlib import Path
@@ -423,3 +424,97 @@ def test_a_bundle_in_a_batch_gets_numbered_folders(tmp_path: Path) -> None:
     )
     part = json.loads((out / "kf-2021-03-15-del-02" / ANALYSIS).read_text(encoding="utf-8"))
     assert part["source"]["bundle"] == {"part": 2, "parts": 3, "first_page": 1, "last_page": 1}
+
+
+# --- settings: styrmodell and templates -------------------------------------------------
+
+SEED = SAMPLES / "001_fb57b98de66bfb1d.txt"  # a motionssvar from Ånge: its own profile is "ange"
+STYRDOKUMENT = SAMPLES / "003_d069f1a058843328.txt"  # goals: tables, but no utkast.docx
+
+
+def run_with(
+    paths: list[Path], out: Path, settings: batch.Settings
+) -> tuple[batch.Plan, list[batch.Result]]:
+    plan = batch.plan(paths, out, out / ".attsats" / "scratch")
+    return plan, batch.process_chunk(plan.todo, out, settings=settings)
+
+
+def test_settings_pickle_for_process_pool_workers() -> None:
+    settings = batch.Settings(styrmodell="generisk", templates="mina_mallar")
+    assert pickle.loads(pickle.dumps(settings)) == settings
+    assert batch.Settings() == batch.DEFAULT_SETTINGS
+    assert (batch.DEFAULT_SETTINGS.profile(), batch.DEFAULT_SETTINGS.templates_dir()) == (
+        None,
+        None,
+    )
+
+
+def test_settings_are_checked_with_the_messages_of_analyze(tmp_path: Path) -> None:
+    with pytest.raises(batch.SettingsError, match="Okänd styrmodell 'finns-inte'"):
+        batch.Settings(styrmodell="finns-inte").check()
+    with pytest.raises(batch.SettingsError, match="Mallmappen finns inte: "):
+        batch.Settings(templates=str(tmp_path / "saknas")).check()
+    batch.Settings(styrmodell="generisk", templates=str(tmp_path)).check()
+
+
+def test_a_batch_assesses_against_the_styrmodell_given(tmp_path: Path) -> None:
+    _, default = run_with([SEED], tmp_path / "standard", batch.DEFAULT_SETTINGS)
+    _, chosen = run_with([SEED], tmp_path / "vald", batch.Settings(styrmodell="generisk"))
+    assert [r.state for r in default + chosen] == ["done", "done"]
+    name = SEED.stem
+    assert (
+        json.loads((tmp_path / "standard" / name / ANALYSIS).read_bytes())["styrmodell"] == "ange"
+    )
+    assert (
+        json.loads((tmp_path / "vald" / name / ANALYSIS).read_bytes())["styrmodell"] == "generisk"
+    )
+
+
+def test_a_batch_uses_the_municipalitys_own_templates(tmp_path: Path) -> None:
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    (templates / "bedomning.html.j2").write_text(
+        "<p>Egen mall för {{ municipality }}: {{ clauses | length }} att-satser</p>\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    _, results = run_with([SEED], out, batch.Settings(templates=str(templates)))
+    assert [(r.state, r.code) for r in results] == [("done", None)]
+    folder = out / SEED.stem
+    assert (folder / "bedomning.html").read_text(encoding="utf-8") == (
+        "<p>Egen mall för Ånge kommun: 6 att-satser</p>"
+    )
+    assert (folder / "utkast.docx").read_bytes()[:2] == b"PK"  # the shipped one
+
+
+def test_a_broken_template_fails_that_file_with_its_analysis_and_the_batch_goes_on(
+    tmp_path: Path,
+) -> None:
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    (templates / "utkast.docx").write_bytes(b"inte ett Word-dokument")
+    out = tmp_path / "out"
+    plan, results = run_with([SEED, STYRDOKUMENT], out, batch.Settings(templates=str(templates)))
+    failed, done = results
+    assert (failed.origin, failed.state, failed.code, failed.attempts) == (
+        str(SEED),
+        "failed",
+        "E203",
+        1,  # the template's fault: not retried
+    )
+    assert failed.message.startswith("Utkasten kunde inte skapas: utkast.docx")
+    assert failed.folders == (SEED.stem,)
+    data = json.loads((out / SEED.stem / ANALYSIS).read_bytes())
+    assert (data["doc_type"], len(data["att_satser"])) == ("motionssvar", 6)
+    assert not (out / SEED.stem / "utkast.docx").exists()
+    assert (done.state, done.code) == ("done", None)
+    assert (out / STYRDOKUMENT.stem / "bedomning.html").exists()
+    with Ledger(batch.ledger_path(out)) as ledger:
+        entry = ledger.get(failed.sha256)
+        assert (entry.state, entry.code, entry.message) == ("failed", "E203", failed.message)
+    summary = batch.summarize(plan, results)
+    assert f"{SEED}: E203 {failed.message}" in summary.lines()
+    assert "Kunde inte läsas: 0" in summary.lines()
+    assert "Utkasten kunde inte skapas (mallen): 1" in summary.lines()
+    again, _ = run_with([SEED, STYRDOKUMENT], out, batch.Settings(templates=str(templates)))
+    assert again.todo == [] and len(again.already) == 2  # a failed file is not tried again

@@ -193,6 +193,34 @@ def test_batch_command_refuses_missing_paths(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "Finns inte" in result.output
 
 
+@pytest.mark.parametrize("command", ["batch", "watch"])
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--styrmodell", "finns-inte", "Okänd styrmodell 'finns-inte'; kända: "),
+        ("--templates", "saknas", "Mallmappen finns inte: "),
+    ],
+)
+def test_flow_commands_check_styrmodell_and_templates_before_anything_is_written(
+    tmp_path: Path, command: str, option: str, value: str, message: str
+) -> None:
+    """Checked as `attsats analyze` checks them, before Prefect starts: exit 2."""
+    from pipeline.cli import app
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "motion.txt").write_text("Motion om belysning\n", encoding="utf-8")
+    out = tmp_path / "out"
+    if option == "--templates":
+        value = str(tmp_path / value)
+    result = CliRunner().invoke(app, [command, str(source), "--out", str(out), option, value])
+    assert result.exit_code == 2
+    assert message in result.output
+    analyzed = CliRunner().invoke(app, ["analyze", str(source / "motion.txt"), option, value])
+    assert (analyzed.exit_code, analyzed.output) == (2, result.output)
+    assert not out.exists() and sorted(p.name for p in source.iterdir()) == ["motion.txt"]
+
+
 def test_serve_needs_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.cli import app
 

@@ -253,3 +253,62 @@ def test_inotify_takes_a_closed_file_without_waiting(tmp_path: Path) -> None:
     finally:
         stop.set()
         watcher.join(timeout=10)
+
+
+SEED = Path(__file__).resolve().parents[1] / "sample_docs" / "001_fb57b98de66bfb1d.txt"
+
+
+def test_the_inbox_assesses_against_the_styrmodell_given(tmp_path: Path) -> None:
+    """Seed 001 is from Ånge, whose own profile would be "ange"."""
+    box = Inbox(
+        tmp_path / "in",
+        tmp_path / "out",
+        settle=0,
+        mode="poll",
+        settings=batch.Settings("generisk"),
+    )
+    (box.inbox / "svar.txt").write_bytes(SEED.read_bytes())
+    assert box.tick() == [] and box.tick() == ["done"]
+    data = json.loads((box.outbox / "svar" / ANALYSIS).read_text(encoding="utf-8"))
+    assert data["styrmodell"] == "generisk"
+
+
+def test_the_inbox_uses_the_municipalitys_own_templates(tmp_path: Path) -> None:
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    (templates / "bedomning.html.j2").write_text(
+        "<p>Egen mall: {{ title }}</p>\n", encoding="utf-8"
+    )
+    settings = batch.Settings(templates=str(templates))
+    box = Inbox(tmp_path / "in", tmp_path / "out", settle=0, mode="poll", settings=settings)
+    (box.inbox / "belysning.txt").write_text(MOTION, encoding="utf-8")
+    assert box.tick() == [] and box.tick() == ["done"]
+    html = (box.outbox / "belysning" / "bedomning.html").read_text(encoding="utf-8")
+    assert html.startswith("<p>Egen mall: Motion om belysning")
+
+
+def test_a_broken_template_sets_the_file_aside_with_its_analysis_published(
+    tmp_path: Path,
+) -> None:
+    templates = tmp_path / "mallar"
+    templates.mkdir()
+    (templates / "utkast.docx").write_bytes(b"inte ett Word-dokument")
+    settings = batch.Settings(templates=str(templates))
+    box = Inbox(tmp_path / "in", tmp_path / "out", settle=0, mode="poll", settings=settings)
+    (box.inbox / "belysning.txt").write_text(MOTION, encoding="utf-8")
+    # Goals: tables but no utkast.docx, so the broken template is never used for it.
+    (box.inbox / "mal.txt").write_bytes((SEED.parent / "003_d069f1a058843328.txt").read_bytes())
+    assert box.tick() == [] and box.tick() == ["failed", "done"]
+    reason = json.loads((box.failed / "belysning.txt.reason.json").read_text(encoding="utf-8"))
+    assert (reason["code"], reason["attempts"]) == ("E203", 1)
+    assert reason["message"].startswith("Utkasten kunde inte skapas: utkast.docx")
+    data = json.loads((box.outbox / "belysning" / ANALYSIS).read_text(encoding="utf-8"))
+    assert data["doc_type"] == "motion" and data["status"] == "ok"
+    assert not (box.outbox / "belysning" / "utkast.docx").exists()
+    assert list(box.processing.iterdir()) == []
+    assert (box.outbox / "mal" / "mal.txt").exists()
+    # Mended (here: removed, so the shipped one is used), the file dropped again is done.
+    (templates / "utkast.docx").unlink()
+    (box.inbox / "belysning.txt").write_text(MOTION, encoding="utf-8")
+    assert box.tick() == [] and box.tick() == ["done"]
+    assert (box.outbox / "belysning" / "utkast.docx").exists()

@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from pipeline import render
 from pipeline.analyze import analyze
+from pipeline.assess import combine
 from pipeline.cli import app
 from pipeline.document import Document
 from pipeline.styrmodell import load_profile
@@ -189,9 +190,19 @@ def test_the_context_speaks_swedish(analysed: dict[str, Document]) -> None:
     lekplats = render.build_context(analysed["medborgarforslag_lekplats"])
     assert lekplats["proposal"]["decision"] == "Bifalla medborgarförslaget."
     assert lekplats["date"] == render.FILL_IN
-    motion = render.build_context(analysed["motion_gang_och_cykel"])
+    # Att-satser that part ways: the proposal says which is granted and which is not.
+    paper = analysed["motion_gang_och_cykel"]
+    split = [
+        a.model_copy(update={"assessment": a.assessment.model_copy(update={"suggested_stance": s})})
+        for a, s in zip(paper.att_satser, ("bifall", "avslag", "bifall"), strict=True)
+    ]
+    motion = render.build_context(
+        paper.model_copy(update={"att_satser": split, "suggestion": combine(split)})
+    )
     assert motion["proposal"]["decision"] == "Delvis bifalla motionen."
-    assert "bifall till att-sats 1" in motion["proposal"]["details"]
+    assert motion["proposal"]["details"] == (
+        "Förslag per att-sats: bifall till att-satserna 1 och 3; avslag på att-sats 2."
+    )
 
 
 def test_the_committed_template_is_what_the_generator_makes() -> None:

@@ -102,7 +102,12 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("municipality", "expected"),
-    [("Ånge", "ange"), ("Ånge kommun", "ange"), ("Okända", DEFAULT_PROFILE), (None, DEFAULT_PROFILE)],
+    [
+        ("Ånge", "ange"),
+        ("Ånge kommun", "ange"),
+        ("Okända", DEFAULT_PROFILE),
+        (None, DEFAULT_PROFILE),
+    ],
 )
 def test_the_default_profile_follows_the_municipality(
     municipality: str | None, expected: str
