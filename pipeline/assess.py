@@ -37,20 +37,9 @@ from pipeline.document import (
 )
 from pipeline.lexicon import find_all
 from pipeline.resources import load_patterns
-from pipeline.styrmodell import Element, Profile
+from pipeline.styrmodell import LEVEL_NAMES, Element, Profile
 from pipeline.textcat import predict_clause_kind, predict_goal_kind
 
-LEVEL_NAMES = {
-    "vision": "vision",
-    "fokusomrade": "fokusområde",
-    "overgripande_mal": "övergripande mål",
-    "namndmal": "nämndmål",
-    "verksamhetsmal": "verksamhetsmål",
-    "indikator": "indikator",
-    "aktivitet": "aktivitet",
-    "process": "process",
-    "princip": "princip",
-}
 KIND_NAMES = {
     "uppdrag": "ett uppdrag",
     "utredning": "en utredning",
@@ -212,7 +201,7 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
         )
     best = by_terms[0]
     element = profile.element(best.id)
-    cited = f"{element.name} ({LEVEL_NAMES[element.level]}): {quote_of(profile, element)}"
+    cited = f"{element.name} ({LEVEL_NAMES[element.level].lower()}): {quote_of(profile, element)}"
     in_progress = next(
         (
             profile.element(m.id)

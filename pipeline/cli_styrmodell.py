@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
 from pipeline.styrmodell import (
+    Level,
     Profile,
     ProfileError,
     load_profile,
@@ -17,17 +18,7 @@ from pipeline.styrmodell import (
 
 app = typer.Typer(help="Styrmodeller: kommunernas profiler.", no_args_is_help=True)
 
-LEVEL_ORDER = (
-    "vision",
-    "fokusomrade",
-    "overgripande_mal",
-    "namndmal",
-    "verksamhetsmal",
-    "indikator",
-    "aktivitet",
-    "process",
-    "princip",
-)
+LEVEL_ORDER = get_args(Level)
 
 
 def render_profile(profile: Profile) -> str:

@@ -45,6 +45,7 @@ ClauseKind = Literal[
     "policy",
     "annat",
 ]
+GoalKind = Literal["aktivitetsmal", "effektmal"]
 Coverage = Literal["covered", "partly", "not_covered", "conflicts"]
 Stance = Literal["bifall", "avslag", "besvarad", "delvis_bifall"]
 Verdict = Literal["yes", "no", "unclear"]
@@ -249,7 +250,7 @@ class GoalAssessment(Model):
     level: str | None = Field(
         default=None, description="The styrmodell level the goal sits at, when it can be told."
     )
-    kind: Literal["aktivitetsmal", "effektmal"]
+    kind: GoalKind
     kind_score: float = Field(ge=0, le=1)
     smart: Smart
     measurable: Measurability

@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.document import AttSats, Criterion, Document, ElementMatch, Goal
 from pipeline.files import atomic_write
 from pipeline.resources import load_patterns
-from pipeline.styrmodell import Profile, ProfileError, load_profile
+from pipeline.styrmodell import LEVEL_NAMES, Profile, ProfileError, load_profile
 from pipeline.summary import DOC_TYPE_NAMES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -74,17 +74,6 @@ CLAUSE_KIND_NAMES = {
     "resurs": "Resurs",
     "policy": "Policy",
     "annat": "Annat",
-}
-LEVEL_NAMES = {
-    "vision": "Vision",
-    "fokusomrade": "Fokusområde",
-    "overgripande_mal": "Övergripande mål",
-    "namndmal": "Nämndmål",
-    "verksamhetsmal": "Verksamhetsmål",
-    "indikator": "Indikator",
-    "aktivitet": "Aktivitet",
-    "process": "Process",
-    "princip": "Princip",
 }
 GOAL_KIND_NAMES = {"aktivitetsmal": "Aktivitetsmål", "effektmal": "Effektmål"}
 VERDICT_NAMES = {"yes": "Ja", "no": "Nej", "unclear": "Oklart"}

@@ -31,6 +31,7 @@ from pipeline.document import Diarienummer, Document
 from pipeline.files import atomic_write
 from pipeline.outputs import ANALYSIS
 from pipeline.resources import load_patterns
+from pipeline.styrmodell import DEFAULT_PROFILE, LEVEL_NAMES, load_profile
 from pipeline.summary import DOC_TYPE_NAMES, STATUS_NAMES
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -60,13 +61,14 @@ def proposal_title() -> re.Pattern[str]:
 
 @cache
 def agenda2030_names() -> dict[int, str]:
-    return {int(k): v for k, v in load_patterns("report")["agenda2030"].items()}
+    """The 17 goals' Swedish names, as the generic styrmodell profile holds them."""
+    return {goal.number: goal.name for goal in load_profile(DEFAULT_PROFILE).agenda2030}
 
 
 def level_name(level: str | None) -> str:
     if not level:
         return UNKNOWN_LEVEL
-    return load_patterns("report")["level_names"].get(level, level)
+    return LEVEL_NAMES.get(level, level)
 
 
 @dataclass

@@ -35,6 +35,20 @@ Level = Literal[
     "process",
     "princip",
 ]
+# How a level code is shown to officials; `inriktningsmal` is a level the goals stage
+# reads from a paper's own words ("inriktningsmål") though no profile uses it.
+LEVEL_NAMES = {
+    "vision": "Vision",
+    "fokusomrade": "Fokusområde",
+    "overgripande_mal": "Övergripande mål",
+    "inriktningsmal": "Inriktningsmål",
+    "namndmal": "Nämndmål",
+    "verksamhetsmal": "Verksamhetsmål",
+    "indikator": "Indikator",
+    "aktivitet": "Aktivitet",
+    "process": "Process",
+    "princip": "Princip",
+}
 ElementStatus = Literal["gallande", "under_framtagande"]
 CriterionId = Literal["specific", "measurable", "accepted", "realistic", "time_bound"]
 

@@ -19,24 +19,16 @@ import random
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
+
+from pipeline.document import ClauseKind, GoalKind
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.training import Example
 
-CLAUSE_KINDS = (
-    "uppdrag",
-    "utredning",
-    "regel",
-    "organisation",
-    "uppfoljning",
-    "tidsplan",
-    "resurs",
-    "policy",
-    "annat",
-)
-GOAL_KINDS = ("aktivitetsmal", "effektmal")
+CLAUSE_KINDS: tuple[str, ...] = get_args(ClauseKind)
+GOAL_KINDS: tuple[str, ...] = get_args(GoalKind)
 
 TRAINING_DIR = Path(__file__).resolve().parent / "training"
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "clause_textcat"
