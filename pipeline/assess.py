@@ -69,21 +69,20 @@ MAX_ELEMENTS = 3
 
 @cache
 def patterns() -> dict[str, re.Pattern[str]]:
+    """The single patterns of `patterns/assess.yaml`, compiled."""
     data = load_patterns("assess")
-    flags = re.IGNORECASE
-    organ = data["organ"]
-    compiled = {
-        key: re.compile(value, flags)
+    return {
+        key: re.compile(value, re.IGNORECASE)
         for key, value in data.items()
         if key not in ("organ", "addressee")
     }
-    compiled.update(
-        {
-            f"addressee{i}": re.compile(p.format(organ=organ), flags)
-            for i, p in enumerate(data["addressee"])
-        }
-    )
-    return compiled
+
+
+@cache
+def addressee_patterns() -> list[re.Pattern[str]]:
+    """The addressee patterns in order of preference, with the organ pattern filled in."""
+    data = load_patterns("assess")
+    return [re.compile(p.format(organ=data["organ"]), re.IGNORECASE) for p in data["addressee"]]
 
 
 def quote_of(profile: Profile, element: Element) -> str:
@@ -132,9 +131,8 @@ def agenda2030_goals(profile: Profile, text: str) -> list[int]:
 
 
 def addressee_of(text: str) -> str | None:
-    p = patterns()
-    for key in sorted(k for k in p if k.startswith("addressee")):
-        found = p[key].search(text)
+    for pattern in addressee_patterns():
+        found = pattern.search(text)
         if found:
             organ = " ".join(found.group("organ").split())
             return organ[:1].upper() + organ[1:]

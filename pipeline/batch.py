@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from extractors import SUFFIXES
+from pipeline.analyze import expand_inputs, is_input_name
 from pipeline.bundles import analyze_file
 from pipeline.document import Document, Problem
 from pipeline.errors import message
@@ -31,7 +32,6 @@ from pipeline.summary import DOC_TYPE_NAMES
 
 STATE_DIR = ".attsats"
 ARCHIVE_SUFFIXES = (".zip",)
-IGNORED_PREFIXES = ("~$", ".")
 DEFAULT_ATTEMPTS = 3
 
 
@@ -123,11 +123,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def wanted(name: str) -> bool:
-    suffix = PurePosixPath(name).suffix.lower()
-    return not name.startswith(IGNORED_PREFIXES) and (
-        suffix in SUFFIXES or suffix in ARCHIVE_SUFFIXES
-    )
+INPUT_SUFFIXES = (*SUFFIXES, *ARCHIVE_SUFFIXES)
 
 
 @dataclass
@@ -171,7 +167,8 @@ def unpack(
         return found, problems
     with zf:
         for info in zf.infolist():
-            if info.is_dir() or not wanted(PurePosixPath(info.filename.replace("\\", "/")).name):
+            member_name = PurePosixPath(info.filename.replace("\\", "/")).name
+            if info.is_dir() or not is_input_name(member_name, INPUT_SUFFIXES):
                 continue
             relative = member_target(info.filename)
             if relative is None:
@@ -238,19 +235,14 @@ def collect(
     files: list[tuple[Path, str]] = []
     problems: list[Problem] = []
     budget = Budget()
-    for path in paths:
-        if path.is_dir():
-            candidates = [c for c in sorted(path.rglob("*")) if c.is_file() and wanted(c.name)]
+    for candidate in expand_inputs(paths, INPUT_SUFFIXES):
+        if candidate.suffix.lower() in ARCHIVE_SUFFIXES:
+            target = scratch / f"{safe_name(candidate.name)}-{uuid.uuid4().hex[:8]}"
+            found, issues = unpack(candidate, str(candidate), target, limits, budget, 0)
+            files += found
+            problems += issues
         else:
-            candidates = [path]
-        for candidate in candidates:
-            if candidate.suffix.lower() in ARCHIVE_SUFFIXES:
-                target = scratch / f"{safe_name(candidate.name)}-{uuid.uuid4().hex[:8]}"
-                found, issues = unpack(candidate, str(candidate), target, limits, budget, 0)
-                files += found
-                problems += issues
-            else:
-                files.append((candidate, str(candidate)))
+            files.append((candidate, str(candidate)))
     return files, problems
 
 

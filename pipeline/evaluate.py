@@ -146,17 +146,14 @@ def renderings(paper: Path, formats: Iterable[str], workdir: Path) -> dict[str, 
     return result
 
 
-def officials_check(gold: dict, paper: Path) -> dict | None:
+def officials_check(gold: dict, doc: Document) -> dict | None:
     """The suggested stances next to the officials' own, for a motionssvar with an outcome.
 
     The officials' outcome stands for each att-sats unless the gold gives them one by one
-    (`outcome_per_att_sats`). A gold file may name the profile to assess under
-    (`styrmodell`); otherwise the paper's own municipality decides, as in `attsats analyze`.
+    (`outcome_per_att_sats`).
     """
     if gold.get("doc_type") != "motionssvar" or gold.get("outcome") not in STANCES:
         return None
-    profile = load_profile(gold["styrmodell"]) if gold.get("styrmodell") else None
-    doc = analyze(paper, profile)
     per_att_sats = gold.get("outcome_per_att_sats") or {}
     rows = [
         {
@@ -168,7 +165,7 @@ def officials_check(gold: dict, paper: Path) -> dict | None:
     ]
     agreeing = sum(1 for r in rows if r["officials"] == r["suggested"])
     return {
-        "id": gold.get("id", paper.stem),
+        "id": gold.get("id", Path(gold["file"]).stem),
         "styrmodell": doc.styrmodell,
         "officials": gold["outcome"],
         "suggested": doc.suggestion.stance if doc.suggestion else None,
@@ -187,9 +184,15 @@ def evaluate(folders: Iterable[Path], formats: Iterable[str] = FORMATS) -> dict:
             for gold_path in gold_files(folder):
                 gold = json.loads(gold_path.read_text(encoding="utf-8"))
                 paper = gold_path.parent / gold["file"]
-                for fmt, path in renderings(paper, formats, Path(tmp)).items():
-                    scores.append(score_document(gold, analyze(path), fmt))
-                check = officials_check(gold, paper)
+                # A gold file may name the profile to assess under (`styrmodell`); otherwise
+                # the paper's own municipality decides, as in `attsats analyze`.
+                profile = load_profile(gold["styrmodell"]) if gold.get("styrmodell") else None
+                docs = {
+                    fmt: analyze(path, profile)
+                    for fmt, path in renderings(paper, formats, Path(tmp)).items()
+                }
+                scores += [score_document(gold, doc, fmt) for fmt, doc in docs.items()]
+                check = officials_check(gold, next(iter(docs.values())))
                 if check is not None:
                     officials.append(check)
     result = report(scores, formats)

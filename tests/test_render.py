@@ -37,6 +37,8 @@ TODAY = dt.date(2025, 1, 15)
 RESIDUE = ("{{", "{%", "}}", "%}", "{#", "#}")
 INJECTION = "att {{ 7*7 }} och {% if 1 %}x{% endif %} samt <w:p> och A & B <b>"
 SEED_001 = SAMPLES / "001_fb57b98de66bfb1d.txt"
+# The samples a draft answer is written for: an answer, a medborgarförslag, a motion.
+ANSWERED_SAMPLES = ["001_fb57b98de66bfb1d", "medborgarforslag_lekplats", "motion_gang_och_cykel"]
 
 
 @pytest.fixture(scope="module")
@@ -111,9 +113,7 @@ def test_the_samples_cover_every_kind_of_draft(analysed: dict[str, Document]) ->
     assert any(d.goals and not d.att_satser for d in analysed.values())
 
 
-@pytest.mark.parametrize(
-    "stem", ["001_fb57b98de66bfb1d", "medborgarforslag_lekplats", "motion_gang_och_cykel"]
-)
+@pytest.mark.parametrize("stem", ANSWERED_SAMPLES)
 def test_the_docx_quotes_every_att_sats_in_a_table_with_one_row_each(
     stem: str, analysed: dict[str, Document], drafts: dict[str, Path]
 ) -> None:
@@ -250,9 +250,7 @@ def pdfs(analysed: dict[str, Document], drafts: dict[str, Path], tmp_path_factor
     return work
 
 
-@pytest.mark.parametrize(
-    "stem", ["001_fb57b98de66bfb1d", "medborgarforslag_lekplats", "motion_gang_och_cykel"]
-)
+@pytest.mark.parametrize("stem", ANSWERED_SAMPLES)
 def test_the_docx_converts_to_pdf_and_its_first_page_renders(stem: str, pdfs: Path) -> None:
     pdf_path = pdfs / f"utkast-{stem}.pdf"
     assert pdf_path.is_file(), f"LibreOffice wrote no {pdf_path.name}"
@@ -319,9 +317,7 @@ def read_csv(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
 
 
-@pytest.mark.parametrize(
-    "stem", ["001_fb57b98de66bfb1d", "medborgarforslag_lekplats", "motion_gang_och_cykel"]
-)
+@pytest.mark.parametrize("stem", ANSWERED_SAMPLES)
 def test_csv_and_xlsx_have_one_row_per_att_sats(
     stem: str, analysed: dict[str, Document], drafts: dict[str, Path]
 ) -> None:
