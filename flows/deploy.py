@@ -19,9 +19,9 @@ from prefect.workers.process import ProcessWorker
 ROOT = Path(__file__).resolve().parents[1]
 POOL = "attsats"
 DEPLOYMENTS = {
-    "batch": "flows/batch.py:batch_flow",
-    "dokument": "flows/document.py:process_document",
-    "inkorg": "flows/inbox.py:inbox_flow",
+    "batch": "flows/batch_flow.py:batch_flow",
+    "dokument": "flows/document_flow.py:process_document",
+    "inkorg": "flows/inbox_flow.py:inbox_flow",
 }
 
 

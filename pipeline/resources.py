@@ -1,4 +1,8 @@
-"""Pattern data shipped with attsats (`pipeline/patterns/*.yaml`), loaded once per process."""
+"""Pattern data shipped with attsats, loaded once per process.
+
+Each room keeps the data of its rules beside its code, in `<room>/patterns/`
+(`pipeline/stages/patterns/headings.yaml`, `pipeline/service/patterns/inbox.yaml`, …).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import yaml
 
 
 @cache
-def load_patterns(name: str) -> Any:
-    """The parsed YAML file `pipeline/patterns/<name>.yaml`."""
-    text = resources.files("pipeline").joinpath("patterns", f"{name}.yaml").read_text("utf-8")
+def load_patterns(package: str, name: str) -> Any:
+    """The parsed YAML file `<package>/patterns/<name>.yaml`, e.g.
+    `load_patterns("pipeline.stages", "headings")`."""
+    text = resources.files(package).joinpath("patterns", f"{name}.yaml").read_text("utf-8")
     return yaml.safe_load(text)

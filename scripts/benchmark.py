@@ -11,7 +11,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.analyze import analyze, expand_inputs
+from pipeline.service.inputs import expand_inputs
+from pipeline.stages.run import analyze
 
 
 def main(args: list[str]) -> None:

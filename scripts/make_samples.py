@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.analyze import analyze
-from pipeline.typeset import typeset
-from pipeline.typeset.pdf import write_encrypted_pdf, write_image_only_pdf
+from pipeline.outputs.typeset import typeset
+from pipeline.outputs.typeset.pdf_writer import write_encrypted_pdf, write_image_only_pdf
+from pipeline.stages.run import analyze
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_docs"
 IMAGE_ONLY = ("medborgarforslag_lekplats.txt", "skannad_utan_textlager.pdf")

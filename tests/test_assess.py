@@ -12,9 +12,7 @@ import pytest
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
-from pipeline.analyze import analyze
-from pipeline.assess import addressee_of, assess, assess_goal, combine
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.document import (
     Assessment,
     AttSats,
@@ -24,8 +22,10 @@ from pipeline.document import (
     Source,
     Stance,
 )
-from pipeline.lexicon import find
-from pipeline.styrmodell import load_profile
+from pipeline.nlp.lexicon import find
+from pipeline.stages.assess import addressee_of, assess, assess_goal, combine
+from pipeline.stages.run import analyze
+from pipeline.styrmodell.loader import load_profile
 
 SEED_001 = SAMPLES / "001_fb57b98de66bfb1d.txt"
 runner = CliRunner()

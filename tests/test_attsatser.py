@@ -9,11 +9,11 @@ import pytest
 from conftest import CORPUS, SAMPLES, corpus_files, needs_corpus
 
 from extractors import text as text_backend
-from pipeline.analyze import analyze
-from pipeline.attsatser import extract_att_satser
-from pipeline.clean import clean
 from pipeline.document import Document, Paragraph, Section, Source
-from pipeline.segment import segment
+from pipeline.stages.attsatser import extract_att_satser
+from pipeline.stages.clean import clean
+from pipeline.stages.run import analyze
+from pipeline.stages.segment import segment
 
 
 def document(text: str, doc_type: str = "okand") -> Document:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SAMPLES, needs_corpus
 
-from pipeline import batch, report
-from pipeline.analyze import analyze
-from pipeline.bundles import analyze_file
-from pipeline.ledger import Ledger
-from pipeline.outputs import ANALYSIS
+from pipeline.outputs import report
+from pipeline.outputs.folders import ANALYSIS
+from pipeline.service import batch
+from pipeline.service.bundles import analyze_file
+from pipeline.service.ledger import Ledger
+from pipeline.stages.run import analyze
 
 MOTION = (
     "Motion om fler laddstolpar för elbilar\n\n"

@@ -9,7 +9,7 @@ import jsonschema
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.document import SCHEMA_VERSION
 
 SEED_001 = SAMPLES / "001_fb57b98de66bfb1d.txt"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.analyze import run_stages
-from pipeline.decision import outcome
 from pipeline.document import Document, Paragraph, Section, Source
+from pipeline.stages.decision import outcome
+from pipeline.stages.run import run_stages
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import CORPUS, SAMPLES, needs_corpus
 
-from pipeline.evaluate import FORMATS, Tally, compare_lists, compare_value, evaluate
+from pipeline.evaluation.evaluate import FORMATS, Tally, compare_lists, compare_value, evaluate
 
 
 def test_lists_are_compared_as_multisets_after_whitespace_normalisation() -> None:

@@ -12,7 +12,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from extractors import read_document
-from pipeline.analyze import analyze
+from pipeline.stages.run import analyze
 
 ATT_SATSER = [
     "att kommunstyrelsen får i uppdrag att utarbeta en årlig process för målstyrningsarbetet.",
@@ -43,7 +43,7 @@ def test_list_items_numbered_by_their_style_get_their_marker(
 
 
 def test_a_lettered_list_from_numbering_xml(tmp_path: Path) -> None:
-    from pipeline.typeset.docx import ListNumbering, number
+    from pipeline.outputs.typeset.docx_writer import ListNumbering, number
 
     document = docx.Document()
     lists = ListNumbering(document)

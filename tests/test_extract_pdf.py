@@ -9,9 +9,15 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from extractors import read_document
-from pipeline.analyze import analyze
 from pipeline.document import Document, Paragraph, Section, Source
-from pipeline.typeset.pdf import FONT, styles, write_encrypted_pdf, write_image_only_pdf, write_pdf
+from pipeline.outputs.typeset.pdf_writer import (
+    FONT,
+    styles,
+    write_encrypted_pdf,
+    write_image_only_pdf,
+    write_pdf,
+)
+from pipeline.stages.run import analyze
 
 SEED_001 = Path(__file__).resolve().parents[1] / "sample_docs" / "001_fb57b98de66bfb1d.txt"
 

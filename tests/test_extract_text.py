@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors import read_document
-from pipeline.analyze import analyze
+from pipeline.stages.run import analyze
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

@@ -18,7 +18,7 @@ import pytest
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
-from pipeline.outputs import ANALYSIS
+from pipeline.outputs.folders import ANALYSIS
 
 # Each sample paper as text; sample_docs also holds its DOCX and PDF renderings (other
 # contents under the same names) and two unreadable PDFs.
@@ -91,7 +91,7 @@ def archive_with_bundle(tmp_path: Path) -> Path:
 def test_batch_flow_writes_folders_report_and_artifacts_then_nothing_new(
     api: str, tmp_path: Path
 ) -> None:
-    from flows.batch import batch_flow
+    from flows.batch_flow import batch_flow
 
     out = tmp_path / "out"
     archive = archive_with_bundle(tmp_path)
@@ -126,7 +126,7 @@ def test_batch_flow_writes_folders_report_and_artifacts_then_nothing_new(
 
 
 def test_batch_flow_on_a_process_pool_gives_the_same_outputs(api: str, tmp_path: Path) -> None:
-    from flows.batch import batch_flow
+    from flows.batch_flow import batch_flow
 
     out = tmp_path / "out"
     state = batch_flow(TEXT_SAMPLES, str(out), workers=2, with_report=False, return_state=True)
@@ -138,7 +138,7 @@ def test_batch_flow_on_a_process_pool_gives_the_same_outputs(api: str, tmp_path:
 
 
 def test_inbox_flow_processes_each_file_and_publishes_its_table(api: str, tmp_path: Path) -> None:
-    from flows.inbox import inbox_flow
+    from flows.inbox_flow import inbox_flow
 
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()
@@ -166,7 +166,7 @@ def test_inbox_flow_processes_each_file_and_publishes_its_table(api: str, tmp_pa
 
 
 def test_batch_command_prints_a_swedish_summary(api: str, tmp_path: Path) -> None:
-    from pipeline.cli import app
+    from pipeline.cli.main import app
 
     out = tmp_path / "out"
     inputs = [p for p in SAMPLES.iterdir() if p.suffix in (".docx", ".pdf", ".txt")]
@@ -187,7 +187,7 @@ def test_batch_command_prints_a_swedish_summary(api: str, tmp_path: Path) -> Non
 
 
 def test_batch_command_refuses_missing_paths(tmp_path: Path) -> None:
-    from pipeline.cli import app
+    from pipeline.cli.main import app
 
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "saknas"), "--out", str(tmp_path)])
     assert result.exit_code == 2 and "Finns inte" in result.output
@@ -205,7 +205,7 @@ def test_flow_commands_check_styrmodell_and_templates_before_anything_is_written
     tmp_path: Path, command: str, option: str, value: str, message: str
 ) -> None:
     """Checked as `attsats analyze` checks them, before Prefect starts: exit 2."""
-    from pipeline.cli import app
+    from pipeline.cli.main import app
 
     source = tmp_path / "in"
     source.mkdir()
@@ -222,7 +222,7 @@ def test_flow_commands_check_styrmodell_and_templates_before_anything_is_written
 
 
 def test_serve_needs_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pipeline.cli import app
+    from pipeline.cli.main import app
 
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -233,7 +233,7 @@ def test_serve_needs_a_server(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_watch_command_once_takes_what_is_waiting(api: str, tmp_path: Path) -> None:
-    from pipeline.cli import app
+    from pipeline.cli.main import app
 
     inbox, outbox, failed = tmp_path / "in", tmp_path / "out", tmp_path / "fel"
     inbox.mkdir()
@@ -255,7 +255,7 @@ def test_watch_runs_as_a_service_until_sigterm(api: str, tmp_path: Path) -> None
     """`attsats watch` in a process of its own: a file moved into the inbox is taken on
     inotify's IN_MOVED_TO (the settle time is far longer than the test), and SIGTERM ends
     the service cleanly."""
-    from pipeline.inbox import open_events
+    from pipeline.service.inbox import open_events
 
     inbox, outbox = tmp_path / "in", tmp_path / "out"
     inbox.mkdir()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES, corpus_files
 
-from pipeline.analyze import analyze
 from pipeline.document import Document
-from pipeline.typeset import typeset
+from pipeline.outputs.typeset import typeset
+from pipeline.stages.run import analyze
 
 TEXT_SAMPLES = sorted(SAMPLES.glob("*.txt"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.analyze import analyze
+from pipeline.stages.run import analyze
 
 
 def goals_of(tmp_path: Path, text: str) -> list:

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from extractors import SUFFIXES
-from pipeline.analyze import analyze
+from pipeline.stages.run import analyze
 
 GOLDEN = SAMPLES / "golden"
 UPDATE = os.environ.get("ATTSATS_UPDATE_GOLDEN") == "1"

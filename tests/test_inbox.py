@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch, inbox
-from pipeline.inbox import Inbox, Readiness, ignored
-from pipeline.ledger import Ledger
-from pipeline.outputs import ANALYSIS
-from pipeline.render import DRAFT_FILES
+from pipeline.outputs.folders import ANALYSIS
+from pipeline.outputs.render import DRAFT_FILES
+from pipeline.service import batch, inbox
+from pipeline.service.inbox import Inbox, Readiness, ignored
+from pipeline.service.ledger import Ledger
 
 MOTION = (
     "Motion om belysning på gång- och cykelvägen\n\n"

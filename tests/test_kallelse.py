@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.analyze import analyze
+from pipeline.stages.run import analyze
 
 AGENDA = """<!-- sida 1 -->
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ledger import Ledger, sha256_of
+from pipeline.service.ledger import Ledger, sha256_of
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from pipeline.components.cues import load_jsonl
-from pipeline.nlp import SPANS_KEY, get_nlp
+from pipeline.nlp.components.cues import load_jsonl
+from pipeline.nlp.language import SPANS_KEY, get_nlp
 
 
 def sentences(text: str) -> list[str]:
@@ -160,7 +160,7 @@ def test_ordinary_prose_is_not_a_cue(text: str, label: str) -> None:
 def test_cue_patterns_live_in_a_data_file() -> None:
     nlp = get_nlp()
     assert nlp.get_pipe_config("attsats_cues")["patterns"] == "attsats_cues"
-    assert nlp.get_pipe_config("attsats_sentences")["patterns"] == "attsats"
+    assert nlp.get_pipe_config("attsats_sentences")["patterns"] == "sentences"
     records = load_jsonl("attsats_cues")
     assert records and all(set(r) == {"label", "pattern"} for r in records)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SAMPLES, needs_corpus
 
-from pipeline.analyze import analyze, run_stages
 from pipeline.document import Document, Paragraph, Section, Source
-from pipeline.recognize import ascii_fold, find_dnr, recognize, rules
 from pipeline.resources import load_patterns
+from pipeline.stages.recognize import ascii_fold, find_dnr, recognize, rules
+from pipeline.stages.run import analyze, run_stages
 
 
 def paper(*texts: str, furniture: tuple[str, ...] = ()) -> Document:
@@ -209,7 +209,7 @@ def test_municipality_organ_and_handlaggare() -> None:
 
 
 def test_the_list_of_kommuner_is_complete() -> None:
-    kommuner = load_patterns("kommuner")["kommuner"]
+    kommuner = load_patterns("pipeline.stages", "kommuner")["kommuner"]
     assert all(isinstance(name, str) and name.strip() == name for name in kommuner)
     assert len(kommuner) == 290
     assert len(set(kommuner)) == 290
@@ -219,7 +219,7 @@ def test_the_list_of_kommuner_is_complete() -> None:
 
 
 def test_every_domain_label_names_a_listed_kommun() -> None:
-    kommuner = set(load_patterns("kommuner")["kommuner"])
+    kommuner = set(load_patterns("pipeline.stages", "kommuner")["kommuner"])
     labels = rules().municipality_domains
     assert set(labels.values()) == kommuner
     assert all(label == ascii_fold(label) and " " not in label for label in labels)

@@ -24,12 +24,12 @@ from conftest import ROOT, SAMPLES
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from pipeline import render
-from pipeline.analyze import analyze
-from pipeline.assess import combine
-from pipeline.cli import app
+from pipeline.cli.main import app
 from pipeline.document import Document
-from pipeline.styrmodell import load_profile
+from pipeline.outputs import render
+from pipeline.stages.assess import combine
+from pipeline.stages.run import analyze
+from pipeline.styrmodell.loader import load_profile
 
 ARTIFACTS = ROOT / "out" / "test-artifacts"
 TEXTS = sorted(SAMPLES.glob("*.txt"))

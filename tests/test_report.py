@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline import report
 from pipeline.document import (
     Author,
     Criterion,
@@ -24,7 +23,8 @@ from pipeline.document import (
     Source,
     TimeBound,
 )
-from pipeline.outputs import write_outputs
+from pipeline.outputs import report
+from pipeline.outputs.folders import write_outputs
 
 TODAY = dt.date(2022, 6, 1)
 

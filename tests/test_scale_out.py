@@ -22,7 +22,7 @@ import httpx
 import pytest
 from conftest import ROOT, SAMPLES
 
-from pipeline.outputs import ANALYSIS
+from pipeline.outputs.folders import ANALYSIS
 
 BIN = Path(sys.executable).parent
 POOL = "attsats-test"

@@ -8,15 +8,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.styrmodell import (
+from pipeline.cli.main import app
+from pipeline.styrmodell.loader import (
     DEFAULT_PROFILE,
-    ProfileError,
     load_profile,
     profile_for_municipality,
     profile_paths,
     read_profile,
 )
+from pipeline.styrmodell.schema import ProfileError
 
 runner = CliRunner()
 

@@ -10,8 +10,8 @@ import pytest
 from conftest import CORPUS, SEEDS, needs_corpus
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.textcat import (
+from pipeline.cli.main import app
+from pipeline.nlp.textcat import (
     CLAUSE_KINDS,
     CLAUSE_TASK,
     GOAL_KINDS,

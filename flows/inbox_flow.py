@@ -1,0 +1,63 @@
+"""`attsats-inkorg`: the inbox as a long-running flow, one `process_document` run per file.
+
+Prefect has no file-system trigger, and an event trigger through the server adds seconds
+of latency, so the watcher (`pipeline.service.inbox`) runs inside the flow and calls the document
+flow itself for every complete file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from prefect import flow
+
+from flows.document_flow import process_document
+from pipeline.service.batch import DEFAULT_ATTEMPTS, DEFAULT_SETTINGS, Result, Settings
+from pipeline.service.inbox import Inbox, stop_on_signals
+
+
+def run_document(
+    path: Path,
+    origin: str,
+    sha256: str,
+    name: str,
+    out: Path,
+    max_attempts: int,
+    keep_failed: bool = False,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Result:
+    return process_document(
+        str(path), origin, sha256, name, str(out), max_attempts, keep_failed, settings
+    )
+
+
+@flow(name="attsats-inkorg")
+def inbox_flow(
+    inbox: str,
+    outbox: str,
+    failed: str | None = None,
+    settle: float = 2.0,
+    poll_interval: float = 1.0,
+    max_attempts: int = DEFAULT_ATTEMPTS,
+    mode: Literal["auto", "poll"] = "auto",
+    once: bool = False,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> int:
+    """Watch `inbox` and process every complete file into `outbox` with `settings`
+    (styrmodell, templates) until SIGINT or SIGTERM (or, with `once`, until it is empty);
+    returns how many files were handled."""
+    settings.check()  # before any file is taken
+    watcher = Inbox(
+        Path(inbox),
+        Path(outbox),
+        Path(failed) if failed else None,
+        settle=settle,
+        poll_interval=poll_interval,
+        max_attempts=max_attempts,
+        mode=mode,
+        process=run_document,
+        settings=settings,
+    )
+    with stop_on_signals() as stop:
+        return watcher.run(stop=stop.is_set, once=once)

@@ -1,0 +1,1 @@
+"""The `attsats` command line: `main` assembles the app, one module per command group."""

@@ -1,0 +1,1 @@
+"""Measuring the analysis against gold annotations, per corpus and rendering route."""

@@ -1,0 +1,125 @@
+"""Decision stage: the decision of a protokoll, or the proposal of a tjänsteskrivelse.
+
+A protokoll's own "Beslut" comes before a proposal it quotes; any other paper's
+"Förslag till beslut" is its decision text. The outcome is read from the decision's
+own verbs (`patterns/decision.yaml`), and a vote table is counted where there is one.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.document import CounterProposal, Decision, Document, Location, Section, Votes
+from pipeline.resources import load_patterns
+
+
+@cache
+def patterns() -> dict:
+    data = load_patterns("pipeline.stages", "decision")
+    flags = re.IGNORECASE
+    return {
+        "decision": re.compile(data["decision_headings"], flags),
+        "proposal": re.compile(data["proposal_headings"], flags),
+        "outcomes": [(name, re.compile(p, flags)) for name, p in data["outcomes"].items()],
+        "votes": {name: re.compile(p, flags) for name, p in data["votes"].items()},
+        "vote_text": re.compile(data["vote_text"], flags),
+        "counter_proposal": re.compile(data["counter_proposal"].format(member=data["member"])),
+        "supports_proposal": re.compile(data["supports_proposal"], flags),
+        "reservation": re.compile(data["reservation"], flags),
+        "per_att_sats": re.compile(data["per_att_sats"], flags),
+    }
+
+
+def decision_section(doc: Document) -> Section | None:
+    """The first non-empty section under a decision heading (a proposal heading after)."""
+    kinds = ("decision", "proposal") if doc.doc_type == "protokoll" else ("proposal", "decision")
+    for kind in kinds:
+        for section in doc.sections:
+            body = [p for p in section.paragraphs if p.kind in ("text", "list_item")]
+            if section.heading and patterns()[kind].search(section.heading) and body:
+                return section
+    return None
+
+
+def outcome(text: str) -> str | None:
+    for name, pattern in patterns()["outcomes"]:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def votes(doc: Document) -> Votes | None:
+    """The vote as the text counts it, else the X marks per column of a vote table
+    (Ja / Nej / Avstår), including its continuation on the next page."""
+    for paragraph in doc.paragraphs():
+        m = patterns()["vote_text"].search(paragraph.text)
+        if m:
+            return Votes(**{k: int(v) for k, v in m.groupdict().items() if v is not None})
+    columns = patterns()["votes"]
+    tables = [p for p in doc.paragraphs() if p.kind == "table" and p.rows]
+    for position, table in enumerate(tables):
+        header = table.rows[0]
+        index = {
+            name: i
+            for name in ("ja", "nej", "avstar")
+            for i, cell in enumerate(header)
+            if columns[name].search(cell.strip())
+        }
+        if "ja" not in index or "nej" not in index:
+            continue
+        rows = table.rows[1:]
+        for continuation in tables[position + 1 :]:
+            if len(continuation.rows[0]) != len(header) or any(
+                columns[name].search(continuation.rows[0][i]) for name, i in index.items()
+            ):
+                break
+            rows += continuation.rows
+        counts = {
+            name: sum(1 for row in rows if i < len(row) and columns["mark"].match(row[i].strip()))
+            for name, i in index.items()
+        }
+        return Votes(**counts)
+    return None
+
+
+def counter_proposals(doc: Document) -> list[CounterProposal]:
+    p = patterns()
+    found = []
+    for paragraph in doc.paragraphs():
+        for m in p["counter_proposal"].finditer(paragraph.text):
+            if not p["supports_proposal"].search(m.group("text")):
+                found.append(CounterProposal(who=m.group("who"), text=m.group(0)))
+    return found
+
+
+def reservations(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs() if patterns()["reservation"].search(p.text)]
+
+
+def per_att_sats(text: str) -> dict[int, str]:
+    result: dict[int, str] = {}
+    for m in patterns()["per_att_sats"].finditer(text):
+        verdict = outcome(m.group("verb"))
+        if verdict:
+            for number in re.findall(r"\d+", m.group("numbers")):
+                result[int(number)] = verdict
+    return result
+
+
+def extract_decision(doc: Document) -> Document:
+    section = decision_section(doc)
+    if section is None:
+        return doc
+    body = [p for p in section.paragraphs if p.kind in ("text", "list_item")]
+    text = " ".join(p.text for p in body)
+    doc.decision = Decision(
+        text=text,
+        outcome=outcome(text),
+        per_att_sats=per_att_sats(text),
+        votes=votes(doc),
+        counter_proposals=counter_proposals(doc),
+        reservations=reservations(doc),
+        locations=[Location(page=p.page, paragraph=p.index) for p in body],
+    )
+    return doc

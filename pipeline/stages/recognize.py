@@ -1,0 +1,366 @@
+"""Recognize stage: what kind of paper this is and its metadata.
+
+Every rule reads its patterns from `patterns/recognize.yaml`. The paper's "top" (its
+first paragraphs, its headings and its running headers) weighs most: a protokoll §
+about a motion mentions the motion everywhere, but its top says "§ 197".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.document import Author, DateMention, Diarienummer, Document, Paragraph
+from pipeline.resources import load_patterns
+
+FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Rules:
+    top_paragraphs: int
+    doc_types: list[tuple[str, list[re.Pattern[str]], list[re.Pattern[str]], list[re.Pattern[str]]]]
+    answers_motion: list[re.Pattern[str]]
+    dnr_label: re.Pattern[str]
+    dnr_forms: list[re.Pattern[str]]
+    dnr_labelled_forms: list[re.Pattern[str]]
+    not_organs: frozenset[str]
+    months: dict[str, int]
+    date_kinds: list[tuple[str, re.Pattern[str]]]
+    iso_date: re.Pattern[str]
+    long_date: re.Pattern[str]
+    municipality: re.Pattern[str]
+    municipality_domain: re.Pattern[str]
+    municipality_domains: dict[str, str]
+    organ: re.Pattern[str]
+    authors: list[re.Pattern[str]]
+    handlaggare_label: re.Pattern[str]
+    contact: re.Pattern[str]
+    name: re.Pattern[str]
+    not_title: list[re.Pattern[str]]
+
+
+def compile_all(patterns: list[str], flags: int = FLAGS) -> list[re.Pattern[str]]:
+    return [re.compile(p, flags) for p in patterns]
+
+
+@cache
+def rules() -> Rules:
+    data = load_patterns("pipeline.stages", "recognize")
+    dnr = data["diarienummer"]
+    months = {m: i for i, m in enumerate(data["dates"]["months"], start=1)}
+    people = {"name": data["name"], "party": data["party"]}
+    return Rules(
+        top_paragraphs=data["top_paragraphs"],
+        doc_types=[
+            (
+                t["type"],
+                compile_all(t.get("top", [])),
+                compile_all(t.get("anywhere", [])),
+                compile_all(t.get("heading", [])),
+            )
+            for t in data["doc_types"]
+        ],
+        answers_motion=compile_all(data["answers_motion"]),
+        dnr_label=re.compile(dnr["label"], FLAGS),
+        # Organ abbreviations are upper case as printed: match forms case-sensitively.
+        dnr_forms=[re.compile(rf"(?<![\w/-]){f}(?![\w/])") for f in dnr["forms"]],
+        dnr_labelled_forms=[re.compile(rf"(?<![\w/-]){f}(?![\w/])") for f in dnr["labelled_forms"]],
+        not_organs=frozenset(dnr["not_organs"]),
+        months=months,
+        date_kinds=[(k, re.compile(p, FLAGS)) for k, p in data["dates"]["kinds"].items()],
+        iso_date=re.compile(r"(?<![\w-])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\w-])"),
+        long_date=re.compile(rf"\b(\d{{1,2}}) ({'|'.join(months)}) ((?:19|20)\d\d)\b", FLAGS),
+        municipality=re.compile(data["municipality"]),
+        municipality_domain=re.compile(data["municipality_domain"]["pattern"], FLAGS),
+        municipality_domains=domain_labels(
+            load_patterns("pipeline.stages", "kommuner")["kommuner"],
+            data["municipality_domain"]["aliases"],
+        ),
+        organ=re.compile(data["organ"], FLAGS),
+        authors=[re.compile(p.format(**people), re.MULTILINE) for p in data["authors"]],
+        handlaggare_label=re.compile(data["handlaggare"]["label"], FLAGS),
+        contact=re.compile(data["handlaggare"]["contact"], FLAGS),
+        name=re.compile(rf"^{data['name']}$"),
+        not_title=compile_all(data["not_title"]),
+    )
+
+
+def ascii_fold(name: str) -> str:
+    """A name in lower-case ASCII: å, ä -> a, ö -> o, é -> e ("Malung-Sälen" -> "malung-salen")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def domain_labels(names: list[str], aliases: dict[str, str]) -> dict[str, str]:
+    """Domain label -> municipality: each name folded to ASCII, spaces dropped and hyphens
+    kept or dropped ("upplandsvasby", "malung-salen", "dalsed"); a label two names give
+    is left out, unless an alias (an official domain the folding cannot give) names it."""
+    owners: dict[str, set[str]] = {}
+    for name in names:
+        folded = ascii_fold(name)
+        for label in {
+            re.sub(r"[\s-]+", "", folded),
+            re.sub(r"\s+", "", folded),
+            re.sub(r"\s+", "-", folded),
+        }:
+            owners.setdefault(label, set()).add(name)
+    labels = {label: next(iter(named)) for label, named in owners.items() if len(named) == 1}
+    return labels | aliases
+
+
+def top_texts(doc: Document) -> list[str]:
+    """The paper's top: its first paragraphs, its headings and its running headers."""
+    r = rules()
+    body = [p.text for p in doc.paragraphs()[: r.top_paragraphs]]
+    headings = [s.heading for s in doc.sections if s.heading][:3]
+    return body + headings + [p.text for p in doc.furniture]
+
+
+def doc_type(doc: Document) -> str:
+    r = rules()
+    top = top_texts(doc)
+    body = [p.text for p in doc.paragraphs()]
+    headings = [s.heading for s in doc.sections if s.heading]
+    for name, top_patterns, anywhere, heading_patterns in r.doc_types:
+        if (
+            any(p.search(t) for p in top_patterns for t in top)
+            or any(p.search(t) for p in anywhere for t in body)
+            or any(p.search(h) for p in heading_patterns for h in headings)
+        ):
+            if name == "tjansteskrivelse" and any(
+                p.search(t) for p in r.answers_motion for t in body
+            ):
+                return "motionssvar"
+            return name
+    return "okand"
+
+
+def parse_dnr(match: re.Match[str], raw: str) -> Diarienummer:
+    groups = match.groupdict()
+    year = groups.get("year")
+    year_int = int(year) if year else None
+    if year_int is not None and year_int < 100:
+        year_int += 2000 if year_int < 70 else 1900
+    return Diarienummer(
+        raw=raw,
+        organ=groups.get("organ"),
+        year=year_int,
+        number=groups.get("number"),
+        suffix=groups.get("suffix"),
+    )
+
+
+def find_dnr(text: str, labelled: bool) -> list[tuple[int, Diarienummer]]:
+    r = rules()
+    found: list[tuple[int, Diarienummer]] = []
+    taken: list[tuple[int, int]] = []
+    forms = r.dnr_forms + (r.dnr_labelled_forms if labelled else [])
+    for form in forms:
+        for m in form.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            organ = m.groupdict().get("organ")
+            if organ and organ.upper() in r.not_organs:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), parse_dnr(m, m.group(0))))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def diarienummer(doc: Document) -> list[Diarienummer]:
+    """Labelled numbers and the running header's first (the paper's own), then the rest."""
+    r = rules()
+    own: list[Diarienummer] = []
+    others: list[Diarienummer] = []
+    texts = [p.text for p in doc.furniture] + [p.text for p in doc.paragraphs()]
+    previous_is_label = False
+    for text in texts:
+        for label in r.dnr_label.finditer(text):
+            own += [d for _, d in find_dnr(text[label.end() :][:40], labelled=True)][:1]
+        if previous_is_label:
+            own += [d for _, d in find_dnr(text[:40], labelled=True)][:1]
+        others += [d for _, d in find_dnr(text, labelled=False)]
+        previous_is_label = r.dnr_label.fullmatch(text.strip()) is not None
+    furniture_numbers = [d for p in doc.furniture for _, d in find_dnr(p.text, labelled=False)]
+    seen: set[str] = set()
+    result = []
+    for dnr in own + furniture_numbers + others:
+        if dnr.raw not in seen:
+            seen.add(dnr.raw)
+            result.append(dnr)
+    return result
+
+
+def date_kind(context: str, doc_type_name: str) -> str:
+    for kind, pattern in rules().date_kinds:
+        if pattern.search(context):
+            if kind == "dokument" and doc_type_name == "protokoll":
+                return "sammantrade"
+            return kind
+    return "ovrigt"
+
+
+def dates(doc: Document) -> list[DateMention]:
+    r = rules()
+    found: list[DateMention] = []
+    seen: set[tuple[str, dt.date]] = set()
+    previous = ""
+    for paragraph in [*doc.furniture, *doc.paragraphs()]:
+        text = paragraph.text
+        candidates = [
+            (m, (int(m.group(1)), int(m.group(2)), int(m.group(3))))
+            for m in r.iso_date.finditer(text)
+        ] + [
+            (m, (int(m.group(3)), r.months[m.group(2).lower()], int(m.group(1))))
+            for m in r.long_date.finditer(text)
+        ]
+        for m, (year, month, day) in candidates:
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                continue
+            before = text[max(0, m.start() - 40) : m.start()]
+            context = before if before.strip() else previous
+            kind = date_kind(context, doc.doc_type)
+            if (kind, date) not in seen:
+                seen.add((kind, date))
+                found.append(DateMention(kind=kind, date=date, raw=m.group(0)))
+        previous = text
+    return found
+
+
+def municipality(doc: Document) -> str | None:
+    r = rules()
+    texts = [p.text for p in doc.furniture] + top_texts(doc) + [p.text for p in doc.paragraphs()]
+    for text in texts:
+        for m in r.municipality.finditer(text):
+            name = m.group("name") or m.group("caps").title()
+            # "Mariestads kommun" is the genitive of Mariestad; "Borås kommun" is not.
+            if name.endswith("s") and len(name) > 3 and name[-2] not in "aeiouyåäö":
+                name = name[:-1]
+            return name
+    headings = [s.heading for s in doc.sections if s.heading]
+    return municipality_from_domains(
+        [p.text for p in doc.furniture] + headings + [p.text for p in doc.paragraphs()]
+    )
+
+
+def municipality_from_domains(texts: list[str]) -> str | None:
+    """The municipality whose own e-mail or web domain the texts name most often (on a tie,
+    the first named)."""
+    r = rules()
+    found = Counter(
+        r.municipality_domains[label]
+        for text in texts
+        for m in r.municipality_domain.finditer(text)
+        if (label := m.group("label").lower()) in r.municipality_domains
+    )
+    return found.most_common(1)[0][0] if found else None
+
+
+def organ(doc: Document) -> str | None:
+    r = rules()
+    for text in [p.text for p in doc.furniture] + top_texts(doc):
+        m = r.organ.search(text)
+        if m:
+            value = m.group("organ")
+            return value[0].upper() + value[1:]
+    return None
+
+
+def is_title(text: str) -> bool:
+    r = rules()
+    words = text.split()
+    return (
+        4 <= len(words) <= 40
+        and text[:1].isupper()
+        and not text.endswith((".", ":"))
+        and not any(p.search(text) for p in r.not_title)
+        and not r.iso_date.search(text)
+        and not find_dnr(text, labelled=False)
+    )
+
+
+def title(doc: Document) -> str | None:
+    paragraphs = doc.paragraphs()
+    r = rules()
+    if doc.doc_type == "protokoll":
+        for i, p in enumerate(paragraphs[: r.top_paragraphs]):
+            if p.text.startswith("§") and i + 1 < len(paragraphs):
+                return paragraphs[i + 1].text
+    if doc.doc_type == "kallelse":
+        for p in paragraphs[: r.top_paragraphs]:
+            if re.match(r"(kallelse|föredragningslista)", p.text, FLAGS):
+                return p.text
+    if doc.doc_type == "styrdokument":
+        _, top_patterns, _, _ = next(t for t in r.doc_types if t[0] == "styrdokument")
+        for p in doc.furniture:
+            if any(pattern.search(p.text) for pattern in top_patterns):
+                return p.text
+    for p in paragraphs[: r.top_paragraphs]:
+        if is_title(p.text):
+            return p.text
+    return None
+
+
+def authors(doc: Document) -> list[Author]:
+    r = rules()
+    found: list[Author] = []
+    paragraphs = doc.paragraphs()
+    # A signature stands last; phrases such as "Motion från X (KB)" anywhere.
+    signature = paragraphs[-4:] if doc.doc_type in ("motion", "medborgarforslag") else []
+    for pattern_index, pattern in enumerate(r.authors):
+        signature_only = pattern.pattern.startswith("^")
+        for p in signature if signature_only else paragraphs:
+            for m in pattern.finditer(p.text):
+                groups = m.groupdict()
+                author = Author(
+                    name=groups["name"], party=groups.get("party"), role=groups.get("role")
+                )
+                if all(a.name != author.name for a in found):
+                    found.append(author)
+        # The first three patterns are phrases ("Motion från X (KB)"); a paper that names
+        # its authors so needs no guess from a signature block.
+        if found and pattern_index < 3:
+            break
+    return found
+
+
+def handlaggare(doc: Document) -> str | None:
+    r = rules()
+    paragraphs = doc.paragraphs()
+    for i, p in enumerate(paragraphs):
+        label = r.handlaggare_label.match(p.text)
+        if label:
+            rest = p.text[label.end() :].strip() or (
+                paragraphs[i + 1].text if i + 1 < len(paragraphs) else ""
+            )
+            name = rest.split(",")[0].strip()
+            return name or None
+    return contact_person(paragraphs[: rules().top_paragraphs])
+
+
+def contact_person(top: list[Paragraph]) -> str | None:
+    """A letterhead's contact block: a name followed by a phone or e-mail line."""
+    r = rules()
+    for current, following in zip(top, top[1:], strict=False):
+        if r.name.match(current.text) and r.contact.search(following.text):
+            return current.text
+    return None
+
+
+def recognize(doc: Document) -> Document:
+    doc.doc_type = doc_type(doc)  # type: ignore[assignment]
+    doc.diarienummer = diarienummer(doc)
+    doc.dates = dates(doc)
+    doc.municipality = municipality(doc)
+    doc.organ = organ(doc)
+    doc.title = title(doc)
+    doc.authors = authors(doc)
+    doc.handlaggare = handlaggare(doc)
+    return doc
