@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint samples golden bench clean
+.PHONY: install demo test lint samples golden model bench clean
 
 install: $(STAMP)
 
@@ -35,6 +35,11 @@ samples: $(STAMP)
 # Regenerate golden files: the only way they change.
 golden: $(STAMP)
 	ATTSATS_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py
+
+# Retrain the shipped clause classifier from pipeline/nlp/training/ (deterministic): the only
+# way the committed model changes. `attsats train --out DIR` trains anywhere else.
+model: $(STAMP)
+	$(BIN)/attsats train --out pipeline/nlp/models/clause_textcat
 
 # Speed and memory figures (printed, not asserted).
 bench: $(STAMP)

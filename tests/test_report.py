@@ -296,3 +296,27 @@ def test_document_table_lists_what_an_official_checks(archive: Path) -> None:
     assert table["Dnr"] == "KS 2020/00411"
     assert table["Beslut"] == "Kommunfullmäktige bifaller motionen. [Bifall]"
     assert "Varning" not in " ".join(table)
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_docs"
+
+
+@pytest.mark.parametrize("stem", ["002_3aec3e6f3cea692f", "motion_gang_och_cykel"])
+def test_one_paper_in_three_formats_is_counted_once(tmp_path: Path, stem: str) -> None:
+    from pipeline.stages.run import analyze
+
+    for suffix in ("txt", "pdf", "docx"):
+        doc = analyze(SAMPLES / f"{stem}.{suffix}")
+        (tmp_path / f"{stem}-{suffix}").mkdir()
+        (tmp_path / f"{stem}-{suffix}" / "analysis.json").write_text(doc.model_dump_json())
+    alone = report.distinct_papers(report.load(tmp_path)[0][:1])
+    built = report.build(tmp_path, TODAY)
+    assert built.files == 3 and len(built.documents) == 1
+    assert sorted(built.documents[0].copies) == [f"{stem}-pdf", f"{stem}-txt"]
+    assert len(built.goals) == len(report.goals_of(alone))
+    assert len(built.motions) == len(report.motions_of(alone))
+
+
+def test_different_papers_of_one_type_are_not_merged(archive: Path) -> None:
+    built = report.build(archive, TODAY)
+    assert len(built.documents) == built.files == len(ARCHIVE)

@@ -126,7 +126,7 @@ def test_committed_model_was_trained_on_the_committed_data():
     metrics = json.loads((MODEL_DIR / METRICS_FILE).read_text(encoding="utf-8"))
     for task in TASKS:
         assert metrics["tasks"][task.name]["data_sha256"] == data_digest(task), (
-            f"{task.data} changed since the model was trained: run `attsats train`"
+            f"{task.data} changed since the model was trained: run `make model`"
         )
 
 
@@ -230,3 +230,10 @@ def test_train_command_refuses_missing_data(tmp_path):
     result = CliRunner().invoke(app, ["train", "--data", str(tmp_path), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "Träningsdata saknas" in result.output
+
+
+def test_train_command_needs_a_folder_and_never_overwrites_the_shipped_model_by_default():
+    before = (MODEL_DIR / "meta.json").stat().st_mtime_ns
+    result = CliRunner().invoke(app, ["train"])
+    assert result.exit_code == 2
+    assert (MODEL_DIR / "meta.json").stat().st_mtime_ns == before

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.nlp.textcat import METRICS_FILE, MODEL_DIR, SEED, TASKS, TRAINING_DIR, train
+from pipeline.nlp.textcat import METRICS_FILE, SEED, TASKS, TRAINING_DIR, train
 
 
 def render_metrics(metrics: dict[str, Any]) -> str:
@@ -31,10 +31,16 @@ def render_metrics(metrics: dict[str, Any]) -> str:
 
 
 def train_command(
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Mapp där den tränade modellen sparas. Den levererade modellen "
+            "(pipeline/nlp/models/clause_textcat) byts bara med `make model`."
+        ),
+    ],
     data: Annotated[
         Path, typer.Option(help="Mapp med clauses.jsonl och goals.jsonl.")
     ] = TRAINING_DIR,
-    out: Annotated[Path, typer.Option(help="Var den tränade modellen sparas.")] = MODEL_DIR,
     seed: Annotated[int, typer.Option(help="Slumpfrö; samma frö ger samma modell.")] = SEED,
 ) -> None:
     """Träna textklassificerarna (att-satsens typ, aktivitets- eller effektmål)."""

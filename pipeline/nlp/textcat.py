@@ -247,9 +247,7 @@ def load_model(path: Path = MODEL_DIR) -> Language:
     import spacy
 
     if not (path / "config.cfg").is_file():
-        raise FileNotFoundError(
-            f"Textklassificeraren saknas i {path}; skapa den med `attsats train`."
-        )
+        raise FileNotFoundError(f"Textklassificeraren saknas i {path}; skapa den med `make model`.")
     return spacy.load(path)
 
 

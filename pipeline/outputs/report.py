@@ -76,6 +76,8 @@ def level_name(level: str | None) -> str:
 class Analysed:
     folder: str
     doc: Document
+    # The folders of the same paper in other formats (PDF, DOCX, text), counted once.
+    copies: list[str] = field(default_factory=list)
 
 
 def load(out: Path) -> tuple[list[Analysed], list[str]]:
@@ -89,6 +91,59 @@ def load(out: Path) -> tuple[list[Analysed], list[str]]:
         except (ValidationError, OSError):
             unreadable.append(path.parent.name)
     return found, unreadable
+
+
+# Two renderings of one paper are the same paper when their words agree this much; what
+# differs between a paper's text, PDF and DOCX is a running header taken for body text or a
+# hyphenation, a few words out of hundreds.
+SAME_PAPER_SIMILARITY = 0.8
+SHINGLE = 3
+
+
+def body_words(doc: Document) -> list[str]:
+    """The paper's own words in reading order: casefolded, punctuation and furniture left out."""
+    text = " ".join(p.text for s in doc.sections for p in s.paragraphs)
+    return re.findall(r"\w+", text.casefold())
+
+
+def shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + SHINGLE]) for i in range(max(len(words) - SHINGLE + 1, 1))}
+
+
+def distinct_papers(docs: list[Analysed]) -> list[Analysed]:
+    """One entry per paper, however many formats it came in: the same words (or nearly, for
+    renderings of one paper with the same type and title) are the same paper. The first
+    folder in name order stands for the paper, the others are kept as its `copies`."""
+    papers: list[Analysed] = []
+    seen: dict[tuple[str, str], list[tuple[Analysed, set[tuple[str, ...]]]]] = {}
+    by_text: dict[tuple[str, ...], Analysed] = {}
+    for analysed in docs:
+        doc = analysed.doc
+        words = body_words(doc)
+        if doc.status == "failed" or not words:
+            papers.append(analysed)
+            continue
+        same = by_text.get(tuple(words))
+        bucket = seen.setdefault((doc.doc_type, (doc.title or "").casefold()), [])
+        own = shingles(words)
+        if same is None:
+            same = next(
+                (
+                    other
+                    for other, other_shingles in bucket
+                    if len(own & other_shingles) / len(own | other_shingles)
+                    >= SAME_PAPER_SIMILARITY
+                ),
+                None,
+            )
+        if same is not None:
+            same.copies.append(analysed.folder)
+            continue
+        kept = Analysed(analysed.folder, doc)
+        papers.append(kept)
+        bucket.append((kept, own))
+        by_text[tuple(words)] = kept
+    return papers
 
 
 def first_date(doc: Document, kinds: Iterable[str]) -> dt.date | None:
@@ -183,7 +238,8 @@ class Motion:
 @dataclass
 class Report:
     today: dt.date
-    documents: list[Analysed]
+    documents: list[Analysed]  # one per paper, its other formats in `copies`
+    files: int  # analysed files, every format counted
     unreadable: list[str]
     goals: list[Goal]
     portfolio: list[PortfolioRow]
@@ -307,13 +363,15 @@ def overdue_of(motions: list[Motion], today: dt.date) -> list[Motion]:
 
 
 def build(out: Path, today: dt.date | None = None) -> Report:
-    docs, unreadable = load(out)
+    files, unreadable = load(out)
+    docs = distinct_papers(files)
     goals = goals_of(docs)
     motions = motions_of(docs)
     today = today or dt.date.today()
     return Report(
         today=today,
         documents=docs,
+        files=len(files),
         unreadable=unreadable,
         goals=goals,
         portfolio=portfolio_of(goals),
@@ -545,7 +603,17 @@ def render_xlsx(report: Report, path: Path) -> None:
     sheet(
         workbook,
         "Dokument",
-        ["Mapp", "Fil", "Typ", "Status", "Rubrik", "Organ", "Dnr", "Del av samlingsfil"],
+        [
+            "Mapp",
+            "Fil",
+            "Typ",
+            "Status",
+            "Rubrik",
+            "Organ",
+            "Dnr",
+            "Del av samlingsfil",
+            "Samma handling i andra format",
+        ],
         [
             [
                 a.folder,
@@ -560,6 +628,7 @@ def render_xlsx(report: Report, path: Path) -> None:
                     if a.doc.source.bundle
                     else ""
                 ),
+                ", ".join(a.copies),
             ]
             for a in report.documents
         ],
