@@ -4,9 +4,11 @@
 
 The layout follows seed 001 (Ånge, "Förslag till svar på motion"): header lines, Förslag
 till beslut, Ärendet i korthet with the att-satser quoted, Bedömning i respektive
-att-sats as a table (one row per att-sats through docxtpl's `{%tr for %}`; a sixth column
-with the officials' own Kommentar when the paper is a motionssvar), Konsekvensbeskrivning,
-Slutsats and Beslutet ska skickas till. The variables are listed in the README.
+att-sats as one block per att-sats (the clause, the suggested stance, the styrmodell
+elements, our comment and, for a motionssvar, the officials' own Kommentar) in full-width
+paragraphs, so no word is broken in a narrow column and a three-clause motion fits on two
+pages; Konsekvensbeskrivning, Slutsats and Beslutet ska skickas till. When no att-sats was
+found the draft says so and asks the official to check. The variables are listed in the README.
 
 A municipality edits a copy in Word and points `attsats analyze --templates DIR` at it.
 Each tag is written as one run so Word and docxtpl see it whole. The output is the same
@@ -22,8 +24,6 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -33,27 +33,22 @@ FIXED = dt.datetime(2025, 1, 1, 0, 0, 0)
 FONT = "Arial"
 DRAFT_RED = RGBColor(0xA0, 0x1C, 0x1C)
 
-# (header, cell template) per column of the Bedömning table, and the widths in cm of the
-# two variants (the text area is 16.6 cm wide).
-CLAUSE_COLUMNS = [
-    ("Nr", "{{ c.nr }}"),
-    ("Att-sats", "{{ c.text }}"),
-    ("Styrmodellens element", "{{ c.elements }}"),
-    ("Förslag (utkast)", "{{ c.stance_draft }}"),
-    ("Kommentar (utkast) med stöd i styrmodellen", "{{ c.comment }}"),
-]
-OFFICIAL = ("Förvaltningens kommentar", "{{ c.official_comment }}")
-WIDTHS = [1.0, 4.3, 3.2, 2.2, 5.9]
-WIDTHS_WITH_OFFICIAL = [1.0, 3.3, 2.5, 2.0, 4.4, 3.4]
-
 
 def styles(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(4)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    for name, size in (("Heading 1", 14), ("Heading 2", 12), ("Title", 18)):
+    # Tight spacing, so a three-clause motion fits on two pages.
+    for name, size, before, after in (
+        ("Heading 1", 14, 12, 3),
+        ("Heading 2", 12, 6, 2),
+        ("Title", 18, 6, 6),
+    ):
         style = doc.styles[name]
+        style.paragraph_format.space_before = Pt(before)
+        style.paragraph_format.space_after = Pt(after)
         style.font.name = FONT
         style.font.size = Pt(size)
         style.font.bold = True
@@ -79,38 +74,27 @@ def paragraph(container, text: str, style: str | None = None, **run_format):
     return para
 
 
-def set_cell(cell, text: str, width: float, bold: bool = False) -> None:
-    cell.width = Cm(width)
-    para = cell.paragraphs[0]
-    run = para.add_run(text)
-    run.font.size = Pt(9)
-    run.font.bold = bold
+def labelled(container, label: str, text: str):
+    """A paragraph that starts with a bold label ("Förslag: ") followed by a tag as one run."""
+    para = container.add_paragraph()
+    para.add_run(label).font.bold = True
+    para.add_run(text)
+    return para
 
 
-def repeat_as_header(row) -> None:
-    """Repeat the header row on every page the table runs over."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def clause_table(doc, columns, widths) -> None:
-    """Header row, then docxtpl's row loop: `{%tr for %}`, the row, `{%tr endfor %}`."""
-    table = doc.add_table(rows=4, cols=len(columns))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for index, ((header, cell_text), width) in enumerate(zip(columns, widths, strict=True)):
-        # The grid column for LibreOffice, the cell widths for Word.
-        table.columns[index].width = Cm(width)
-        set_cell(table.rows[0].cells[index], header, width, bold=True)
-        set_cell(
-            table.rows[1].cells[index], "{%tr for c in clauses %}" if index == 0 else "", width
-        )
-        set_cell(table.rows[2].cells[index], cell_text, width)
-        set_cell(table.rows[3].cells[index], "{%tr endfor %}" if index == 0 else "", width)
-    repeat_as_header(table.rows[0])
+def clause_blocks(doc) -> None:
+    """One block per att-sats through docxtpl's paragraph loop `{%p for %}`."""
+    paragraph(doc, "{%p for c in clauses %}")
+    doc.add_heading("Att-sats {{ c.nr }}", level=2)
+    quote = paragraph(doc, "”{{ c.text }}”", italic=True)
+    quote.paragraph_format.left_indent = Cm(0.6)
+    labelled(doc, "Förslag: ", "{{ c.stance_draft }}")
+    labelled(doc, "Styrmodellen: ", "{{ c.elements }}")
+    paragraph(doc, "{{ c.comment }}")
+    paragraph(doc, "{%p if c.official_comment %}")
+    labelled(doc, "Förvaltningens kommentar: ", "{{ c.official_comment }}")
+    paragraph(doc, "{%p endif %}")
+    paragraph(doc, "{%p endfor %}")
 
 
 def header_and_footer(doc) -> None:
@@ -158,10 +142,12 @@ def build() -> bytes:
     paragraph(doc, "{%p for line in summary %}")
     paragraph(doc, "{{ line }}")
     paragraph(doc, "{%p endfor %}")
+    paragraph(doc, "{%p if clauses %}")
     paragraph(doc, "{{ clause_intro }}")
     paragraph(doc, "{%p for c in clauses %}")
     paragraph(doc, "{{ c.text }}", style="List Bullet")
     paragraph(doc, "{%p endfor %}")
+    paragraph(doc, "{%p endif %}")
 
     doc.add_heading("Bedömning i respektive att-sats", level=1)
     paragraph(
@@ -172,10 +158,10 @@ def build() -> bytes:
         color=DRAFT_RED,
         size=Pt(9),
     )
-    paragraph(doc, "{%p if has_official_comments %}")
-    clause_table(doc, [*CLAUSE_COLUMNS, OFFICIAL], WIDTHS_WITH_OFFICIAL)
+    paragraph(doc, "{%p if clauses %}")
+    clause_blocks(doc)
     paragraph(doc, "{%p else %}")
-    clause_table(doc, CLAUSE_COLUMNS, WIDTHS)
+    paragraph(doc, "{{ no_clauses }}", bold=True, color=DRAFT_RED)
     paragraph(doc, "{%p endif %}")
 
     doc.add_heading("Konsekvensbeskrivning", level=1)
@@ -185,8 +171,7 @@ def build() -> bytes:
         ("Miljömässiga konsekvenser", "environmental"),
         ("Barnrättsperspektiv", "children"),
     ):
-        doc.add_heading(title, level=2)
-        paragraph(doc, "{{ consequences." + key + ".text }}")
+        labelled(doc, f"{title}: ", "{{ consequences." + key + ".text }}")
 
     doc.add_heading("Slutsats", level=1)
     paragraph(doc, "{{ conclusion }}")

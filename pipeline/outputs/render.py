@@ -310,36 +310,56 @@ def goal_row(number: int, goal: Goal, profile: Profile | None) -> dict[str, Any]
     return row
 
 
+CONSEQUENCE_NAMES = {
+    "economic": "ekonomiska konsekvenser",
+    "social": "sociala konsekvenser",
+    "environmental": "miljömässiga konsekvenser",
+    "children": "barnrättsperspektivet",
+}
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])")
+
+
 def consequences(doc: Document) -> dict[str, dict[str, Any]]:
-    """Each consequence heading: what the paper says about it, or the fill-in marker."""
+    """Each consequence heading: what the paper's own consequence text says about it, or the
+    fill-in marker.
+
+    The paper is quoted sentence by sentence, under each heading a sentence speaks to (by
+    its words or its section's heading). A sentence that speaks to several headings is
+    quoted under the first and referred to under the others, so one quote never fills
+    every heading."""
     patterns = load_patterns("pipeline.outputs", "drafts")
     grounds = [s.lower() for s in patterns["sections"]]
     terms = {
         key: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")", re.IGNORECASE)
         for key, words in patterns["consequences"].items()
     }
-    found: dict[str, list[str]] = {key: [] for key in terms}
+    quotes: dict[str, list[str]] = {key: [] for key in terms}
+    together: dict[str, list[str]] = {key: [] for key in terms}  # quoted under another heading
+    quoted_under: dict[str, str] = {}
     for section in doc.sections:
         heading = (section.heading or "").lower()
         if not any(g in heading for g in grounds):
             continue
         in_heading = {key for key, rx in terms.items() if rx.search(heading)}
         for paragraph in section.paragraphs:
-            text = clean(paragraph.text)
-            if not text:
-                continue
             page = f" (s. {paragraph.page})" if paragraph.page else ""
-            for key, rx in terms.items():
-                if (key in in_heading or rx.search(text)) and len(found[key]) < 2:
-                    found[key].append(f"”{text}”{page}")
-    return {
-        key: (
-            {"text": "Enligt underlaget: " + " ".join(quotes), "grounded": True}
-            if quotes
-            else {"text": FILL_IN, "grounded": False}
-        )
-        for key, quotes in found.items()
-    }
+            for sentence in filter(None, SENTENCE_END.split(clean(paragraph.text))):
+                for key, rx in terms.items():
+                    if not (key in in_heading or rx.search(sentence)):
+                        continue
+                    first = quoted_under.setdefault(sentence, key)
+                    if first == key and len(quotes[key]) < 2:
+                        quotes[key].append(f"”{sentence}”{page}")
+                    elif first != key and CONSEQUENCE_NAMES[first] not in together[key]:
+                        together[key].append(CONSEQUENCE_NAMES[first])
+    return {key: consequence_text(quotes[key], together[key]) for key in terms}
+
+
+def consequence_text(quotes: list[str], together: list[str]) -> dict[str, Any]:
+    parts = [f"Enligt underlaget: {' '.join(quotes)}"] if quotes else []
+    if together:
+        parts.append(f"Underlaget behandlar detta tillsammans med {join_sv(together)} (se ovan).")
+    return {"text": " ".join(parts) or FILL_IN, "grounded": bool(parts)}
 
 
 def subject(title: str | None) -> str:
@@ -462,6 +482,10 @@ def build_context(
         "summary": summary_lines(doc, kind, profile_name),
         "clause_intro": f"{NOUNS[kind]['capital']} föreslår:",
         "clauses": clauses,
+        "no_clauses": (
+            f"Inga att-satser hittades i {definite}. Kontrollera underlaget och för in "
+            "förslagets att-satser för hand innan utkastet används."
+        ),
         "has_official_comments": any(c["official_comment"] for c in clauses),
         "goals": goals,
         "consequences": consequences(doc),
