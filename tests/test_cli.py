@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
+import pytest
 from conftest import SAMPLES
 from typer.testing import CliRunner
 
@@ -121,3 +123,48 @@ def test_the_schema_names_the_contract_fields() -> None:
         "kallelse_items",
     ]:
         assert key in properties
+
+
+ENGLISH = re.compile(
+    r"\b(?:Usage|Options|Arguments|Commands|Show this message|Missing|No such|Try '|"
+    r"required|default:|Invalid value|unexpected)\b"
+)
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand of the app, as the words a user types."""
+    import typer.main
+
+    def walk(command, path: list[str]) -> list[list[str]]:
+        found = [path]
+        for name, sub in getattr(command, "commands", {}).items():
+            found += walk(sub, [*path, name])
+        return found
+
+    return walk(typer.main.get_command(app), [])
+
+
+@pytest.mark.parametrize("words", command_paths(), ids=lambda w: " ".join(w) or "attsats")
+def test_every_help_page_speaks_swedish(words: list[str]) -> None:
+    result = runner.invoke(app, [*words, "--help"], prog_name="attsats", terminal_width=100)
+    assert result.exit_code == 0
+    assert "Användning: attsats" in result.stdout
+    assert "Visa den här hjälpen och avsluta." in result.stdout
+    assert not ENGLISH.search(result.stdout), ENGLISH.search(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("words", "swedish"),
+    [
+        (["analyze"], "Argumentet 'paths' saknas."),
+        (["analyze", "--bogus", "x"], "Okänd flagga: --bogus"),
+        (["train"], "Flaggan '--out' saknas."),
+        (["styrmodell", "visa"], "Okänt kommando: 'visa'."),
+        (["analyze", "x", "--out"], "Flaggan '--out' behöver ett värde."),
+    ],
+)
+def test_usage_errors_are_swedish(words: list[str], swedish: str) -> None:
+    result = runner.invoke(app, words, prog_name="attsats", terminal_width=100)
+    assert result.exit_code == 2
+    assert swedish in result.stderr
+    assert not ENGLISH.search(result.stderr), ENGLISH.search(result.stderr)

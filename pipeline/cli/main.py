@@ -18,6 +18,7 @@ from pipeline.cli.service_cmd import (
     watch_command,
 )
 from pipeline.cli.styrmodell_cmd import app as styrmodell_app
+from pipeline.cli.swedish import install as speak_swedish
 from pipeline.cli.train_cmd import train_command
 from pipeline.document import Document
 from pipeline.outputs.folders import name_candidates, write_outputs
@@ -26,6 +27,7 @@ from pipeline.outputs.summary import summary
 from pipeline.service.inputs import expand_inputs
 from pipeline.stages.run import analyze
 
+speak_swedish()
 app = typer.Typer(
     help="attsats: läser kommunala beslutsunderlag (motioner, tjänsteskrivelser, protokoll).",
     no_args_is_help=True,
