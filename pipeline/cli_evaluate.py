@@ -39,9 +39,10 @@ def evaluate_command(
     enforce: Annotated[
         str,
         typer.Option(
-            help="Celler vars mål är krav (slutkod 1 under mål), kommaseparerade: en korpus "
-            "('kungsbacka'), korpus:väg ('web:txt'), jokertecken ('*:txt', '*'). Tabellen visar "
-            "alla celler ändå.",
+            help="Mål som är krav (slutkod 1 under mål), kommaseparerade, eller @FIL med ett "
+            "mönster per rad: korpus[:väg[:fält]], med jokertecken och alternativ med | "
+            "('kungsbacka', 'web:txt', 'sample_docs|kungsbacka:txt|pdf:att_satser'). Tabellen "
+            "visar alla celler ändå.",
         ),
     ] = "",
     report: Annotated[
@@ -71,7 +72,7 @@ def evaluate_command(
     if loco:
         loco_report(report or Path("out/loco.json"))
         return
-    from pipeline.evaluate import FORMATS, default_folders, evaluate, render_table
+    from pipeline.evaluate import FORMATS, default_folders, evaluate, read_enforce, render_table
     from pipeline.routes import Renderer, parse_routes
 
     try:
@@ -84,11 +85,19 @@ def evaluate_command(
     if missing or not folders:
         typer.echo(f"Mapp saknas: {missing[0]}" if missing else "Inga facitmappar.", err=True)
         raise typer.Exit(2)
-    patterns = [p.strip() for p in enforce.split(",") if p.strip()]
+    try:
+        patterns = read_enforce(enforce)
+    except OSError as error:
+        typer.echo(f"Kan inte läsa --enforce {enforce}: {error}", err=True)
+        raise typer.Exit(2) from error
     result = evaluate(folders, chosen, renderer=Renderer(cache), enforce=patterns)
     for pattern in patterns:
         corpus = pattern.partition(":")[0]
-        if not any(fnmatch.fnmatchcase(c, corpus) for c in result["corpora"]):
+        if not any(
+            fnmatch.fnmatchcase(c, alternative)
+            for c in result["corpora"]
+            for alternative in corpus.split("|")
+        ):
             typer.echo(f"Obs: --enforce {pattern} gäller ingen korpus i körningen.", err=True)
     target = report or Path("out/evaluation.json")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -366,16 +366,37 @@ def evaluate(
     return result
 
 
-def enforced(patterns: Iterable[str], corpus: str, route: str) -> bool:
-    """Whether a cell is enforced: a pattern names its corpus, or `corpus:route` (shell
-    wildcards allowed, `*` for every cell)."""
+def enforced(
+    patterns: Iterable[str], corpus: str, route: str, field_name: str = "", metric: str = ""
+) -> bool:
+    """Whether a target is a requirement in this cell.
+
+    A pattern is `corpus[:route[:field]]`; each part is a shell wildcard or several joined
+    by `|` (`sample_docs|kungsbacka:txt|pdf:att_satser|doc_type`), a missing part is `*`, and
+    the field part may name a metric (`diarienummer.precision`).
+    """
+    fields = {field_name or "*", f"{field_name}.{metric}" if metric else field_name or "*"}
     for pattern in patterns:
-        wanted_corpus, _, wanted_route = pattern.partition(":")
-        if fnmatch.fnmatchcase(corpus, wanted_corpus) and fnmatch.fnmatchcase(
-            route, wanted_route or "*"
+        wanted = (pattern.split(":") + ["*", "*"])[:3]
+        if (
+            _matches(corpus, wanted[0])
+            and _matches(route, wanted[1])
+            and any(_matches(f, wanted[2]) for f in fields)
         ):
             return True
     return False
+
+
+def _matches(value: str, part: str) -> bool:
+    return any(fnmatch.fnmatchcase(value, alternative) for alternative in part.split("|"))
+
+
+def read_enforce(spec: str) -> list[str]:
+    """`--enforce` patterns, comma-separated, or `@FILE` with one pattern a line (`#` comments)."""
+    if spec.startswith("@"):
+        lines = Path(spec[1:]).read_text(encoding="utf-8").splitlines()
+        return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+    return [p.strip() for p in spec.split(",") if p.strip()]
 
 
 def report(
@@ -413,7 +434,9 @@ def report(
                             "metric": target.metric,
                             "target": target.value,
                             "value": value,
-                            "enforced": enforced(enforce, corpus, route),
+                            "enforced": enforced(
+                                enforce, corpus, route, target.field, target.metric
+                            ),
                         }
                     )
     return {
