@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint samples golden model bench clean
+.PHONY: install demo test test-routes loco lint samples golden model bench clean
 
 install: $(STAMP)
 
@@ -22,6 +22,17 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# The slow routes: every corpus read through every rendering (own typesetter, the shared
+# render.py, LibreOffice), renderings cached by content; fails where a target listed in
+# tests/evaluation_enforced.txt slips. A route whose tool is missing is skipped, said so.
+test-routes: $(STAMP)
+	$(BIN)/attsats evaluate --routes all --enforce @tests/evaluation_enforced.txt \
+		--report out/evaluation-routes.json
+
+# How the trained text classifiers score on a corpus they were not trained on (trains).
+loco: $(STAMP)
+	$(BIN)/attsats evaluate --loco
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.cli.evaluate_cmd import evaluate_command
 from pipeline.cli.service_cmd import (
     StyrmodellOption,
     TemplatesOption,
@@ -107,38 +108,7 @@ def schema_command() -> None:
     sys.stdout.write("\n")
 
 
-@app.command("evaluate")
-def evaluate_command(
-    gold_dirs: Annotated[
-        list[Path], typer.Argument(help="Mappar med <id>.gold.json och dokumenten.")
-    ],
-    formats: Annotated[
-        str, typer.Option(help="Format att pröva, kommaseparerade.")
-    ] = "txt,pdf,docx",
-    report: Annotated[Path, typer.Option(help="Var JSON-rapporten skrivs.")] = Path(
-        "out/evaluation.json"
-    ),
-) -> None:
-    """Mät analysen mot facit (P/R/F1 per fält och per dokument)."""
-    from pipeline.evaluation.evaluate import FORMATS, evaluate, render_table
-
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
-    unknown = sorted(set(chosen) - set(FORMATS))
-    missing = [d for d in gold_dirs if not d.is_dir()]
-    if unknown or missing:
-        typer.echo(
-            f"Okänt format: {unknown}" if unknown else f"Mapp saknas: {missing[0]}", err=True
-        )
-        raise typer.Exit(2)
-    result = evaluate(gold_dirs, chosen)
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    typer.echo(render_table(result))
-    typer.echo(f"\nRapport: {report}")
-    if result["below_target"]:
-        raise typer.Exit(1)
-
-
+app.command("evaluate")(evaluate_command)
 app.command("watch")(watch_command)
 app.command("batch")(batch_command)
 app.command("serve")(serve_command)
