@@ -67,6 +67,7 @@ SETTINGS = (
     "kind_min_score",
     "stance_min_score",
     "stance_min_signals",
+    "cited_min_signals",
     "abstain",
 )
 
@@ -124,6 +125,11 @@ def quote_of(profile: Profile, element: Element) -> str:
     return f"”{element.quote.text}” ({source.title}{', ' + where if where else ''})"
 
 
+def subject_text(text: str) -> str:
+    """The att-sats with organs' proper names blanked: they name who, not what."""
+    return patterns()["organ_name"].sub(" ", text)
+
+
 def _distinct(words: list[str]) -> list[str]:
     """The matched words, leaving out a match that lies inside a longer one."""
     return [w for w in words if not any(w != other and w in other for other in words)]
@@ -142,7 +148,7 @@ def signals_of(
 ) -> tuple[list[str], list[str], float]:
     """The matched words, the independent signals in Swedish, and the score they give."""
     weights = settings()["signals"]
-    words = _distinct(find_all(element.terms, text))
+    words = _distinct(find_all(element.terms, subject_text(text)))
     phrases = [w for w in words if " " in w]
     single = [w for w in words if " " not in w]
     signals = [f"fras: {w}" for w in phrases] + [f"ord: {w}" for w in single]
@@ -260,33 +266,34 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
     """
     opening = _opening(c)
     strong = [m for m in c.elements if _strong(m)]
-    for match in c.elements:
-        element = profile.element(match.id)
-        against = find_all(element.conflicts, att_sats.text)
-        if against and len(match.evidence.signals) >= 2:
-            return Assessment(
-                coverage="conflicts",
-                suggested_stance="avslag",
-                rationale=(
-                    f"{opening} Förslaget ({', '.join(against)}) går emot {element.name} i "
-                    f"{profile.name}: {quote_of(profile, element)}. Avslag föreslås."
-                ),
-                confidence=round(match.score, 3),
-                cited=[match.evidence.profile],
+    for element in profile.elements:
+        for found, label in ((element.conflicts, "strider"), (element.supports, "stöd")):
+            words = find_all(found, subject_text(att_sats.text))
+            if not words:
+                continue
+            _, signals, _ = signals_of(
+                element, att_sats.text, c.clause_kind, c.clause_kind_score, c.addressee
             )
-    for match in strong:
-        element = profile.element(match.id)
-        backed = find_all(element.supports, att_sats.text)
-        if backed:
+            # The conflicting or supported words are one signal each; with one more
+            # (another such word, a term, the kind or the addressee) the stance is grounded.
+            signals = [f"{label}: {w}" for w in words] + signals
+            if len(signals) < settings()["cited_min_signals"]:
+                continue
+            cited = quote_of(profile, element)
+            if label == "strider":
+                stance: Stance = "avslag"
+                reason = f"Förslaget går emot {element.name} i {profile.name}"
+                close = "Avslag föreslås."
+            else:
+                stance = "bifall"
+                reason = f"Styrmodellen efterfrågar det som föreslås: {element.name}"
+                close = "Bifall kan övervägas, vägt mot kostnader och andra prioriteringar."
             return Assessment(
-                coverage="partly",
-                suggested_stance="bifall",
-                rationale=(
-                    f"{opening} Styrmodellen efterfrågar det som föreslås ({', '.join(backed)}): "
-                    f"{element.name}, {quote_of(profile, element)}. Bifall kan övervägas."
-                ),
-                confidence=round(match.score, 3),
-                cited=[match.evidence.profile],
+                coverage="conflicts" if stance == "avslag" else "partly",
+                suggested_stance=stance,
+                rationale=f"{opening} {reason} ({'; '.join(signals)}): {cited}. {close}",
+                confidence=round(min(MAX_SCORE, 1 - 0.5 ** len(signals)), 3),
+                cited=[f"{profile.id}#{element.id}"],
             )
     if strong:
         best = strong[0]
@@ -303,8 +310,8 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
             coverage="covered",
             suggested_stance="besvarad",
             rationale=(
-                f"{opening} Den berör ({'; '.join(best.evidence.signals)}) {element.name} "
-                f"({level}): {quote_of(profile, element)}. {reason}"
+                f"{opening} Den berör {element.name} ({level}) på flera grunder "
+                f"({'; '.join(best.evidence.signals)}): {quote_of(profile, element)}. {reason}"
             ),
             confidence=round(best.score, 3),
             cited=[m.evidence.profile for m in strong],

@@ -189,14 +189,14 @@ class Profile(Strict):
         quotes = [e.quote for e in self.elements]
         if self.goal_criteria and self.goal_criteria.quote:
             quotes.append(self.goal_criteria.quote)
+        unknown = sorted({q.source for q in quotes} - sources)
+        if unknown:
+            raise ValueError(f"citat hänvisar till okända källor: {unknown}")
         unlocated = [e.id for e in self.elements if not e.quote.location and e.quote.page is None]
         if unlocated:
             raise ValueError(
                 f"citat utan avsnitt (location) eller sida (page) i källan: {unlocated}"
             )
-        unknown = sorted({q.source for q in quotes} - sources)
-        if unknown:
-            raise ValueError(f"citat hänvisar till okända källor: {unknown}")
         parents = sorted({e.parent for e in self.elements if e.parent} - set(ids))
         if parents:
             raise ValueError(f"okända överordnade element: {parents}")
