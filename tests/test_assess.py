@@ -301,8 +301,10 @@ def with_stances(*stances: Stance | None) -> list[AttSats]:
         (("avslag",), "avslag"),
         (("besvarad", None), "besvarad"),
         (("besvarad", None, None), None),
-        (("bifall", "avslag"), None),
-        (("besvarad", "bifall"), None),
+        (("bifall", "avslag"), "delvis_bifall"),
+        (("besvarad", "bifall"), "delvis_bifall"),
+        (("besvarad", "avslag"), None),
+        (("bifall", "avslag", None), None),
         ((None, None), None),
     ],
 )

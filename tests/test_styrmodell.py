@@ -130,11 +130,7 @@ def test_a_municipal_profile_inherits_what_it_does_not_state(tmp_path: Path) -> 
         ({"färg": "blå"}, "färg"),
         # Every quote says where in its source it stands.
         (
-            {
-                "elements": [
-                    {**MINIMAL["elements"][0], "quote": {"text": "x", "source": "budget"}}
-                ]
-            },
+            {"elements": [{**MINIMAL["elements"][0], "quote": {"text": "x", "source": "budget"}}]},
             "utan avsnitt",
         ),
         # An answer to a motion, or a decision on one, is not a governance document.

@@ -246,9 +246,7 @@ def clause_comment(clause: AttSats) -> str:
 
 def clause_row(clause: AttSats, profile: Profile | None) -> dict[str, Any]:
     classification, assessment = clause.classification, clause.assessment
-    stance = (
-        STANCE_NAMES.get(assessment.suggested_stance or "", ABSTAIN) if assessment else FILL_IN
-    )
+    stance = STANCE_NAMES.get(assessment.suggested_stance or "", ABSTAIN) if assessment else FILL_IN
     return {
         "nr": clause.number,
         "text": clean(clause.text),
@@ -444,6 +442,15 @@ def build_context(
             f"Den sammantagna bedömningen i detta utkast är att {definite} bör {verb}. "
             f"{clean(suggestion.rationale)}"
         )
+    elif suggestion:
+        # attsats abstains: the styrmodell grounds no stance for the paper.
+        proposal = {
+            "decision": ABSTAIN,
+            "details": "",
+            "rationale": clean(suggestion.rationale),
+            "confidence": 0,
+        }
+        conclusion = ABSTAIN
     else:
         proposal = {"decision": FILL_IN, "details": "", "rationale": FILL_IN, "confidence": 0}
         conclusion = FILL_IN

@@ -84,9 +84,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     """The single patterns of `patterns/assess.yaml`, compiled."""
     data = load_patterns("pipeline.stages", "assess")
     return {
-        key: re.compile(value, re.IGNORECASE)
-        for key, value in data.items()
-        if key not in SETTINGS
+        key: re.compile(value, re.IGNORECASE) for key, value in data.items() if key not in SETTINGS
     }
 
 
@@ -155,9 +153,11 @@ def signals_of(
     doubt = 1.0
     for n, _ in enumerate(words):
         doubt *= 1 - (weights["phrase"] if n < len(phrases) else weights["word"])
-    if kind is not None and kind in element.clause_kinds and kind_score >= settings()[
-        "kind_min_score"
-    ]:
+    if (
+        kind is not None
+        and kind in element.clause_kinds
+        and kind_score >= settings()["kind_min_score"]
+    ):
         signals.append(f"slag: {KIND_NAMES[kind].split(' ', 1)[1]}")
         doubt *= 1 - weights["kind"]
     if _owns(element, addressee):
@@ -344,8 +344,9 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
 def combine(att_satser: list[AttSats]) -> Suggestion | None:
     """One stance for the paper: the grounded stance the att-satser share, else abstain.
 
-    The paper gets a stance only when every grounded att-sats suggests the same one and
-    they are at least half of the att-satser.
+    The paper gets a stance when every grounded att-sats suggests the same one and they
+    are at least half of the att-satser, or `delvis_bifall` when every att-sats is grounded
+    and some are granted and some not.
     """
     assessed = [a for a in att_satser if a.assessment is not None]
     if not assessed:
@@ -366,21 +367,23 @@ def combine(att_satser: list[AttSats]) -> Suggestion | None:
         for a in assessed
         for name in (a.assessment.cited[:1] if a.assessment else [])  # type: ignore[union-attr]
     )
+    stance: Stance | None = None
     if len(counts) == 1 and 2 * len(given) >= len(assessed):
-        stance: Stance | None = given[0]
-        mean = sum(
-            a.assessment.confidence  # type: ignore[union-attr]
-            for a in assessed
-            if a.assessment.suggested_stance == stance  # type: ignore[union-attr]
-        ) / len(given)
-        confidence = mean * len(given) / len(assessed)
+        stance = given[0]
+    elif len(counts) > 1 and len(given) == len(assessed) and counts["bifall"]:
+        # Every att-sats grounded, some granted and some not: a split proposal.
+        stance = "delvis_bifall"
+    if stance is not None:
+        mean = sum(a.assessment.confidence for a in assessed) / len(assessed)  # type: ignore[union-attr]
+        agreeing = counts[stance] if stance in counts else len(given)
+        confidence = mean * agreeing / len(assessed)
         ground = f" Stöd i styrmodellen: {cited.most_common(1)[0][0]}." if cited else ""
         text = (
-            f"Sammantaget föreslås {STANCE_NAMES[given[0]]} ({len(assessed)} att-satser: "
+            f"Sammantaget föreslås {STANCE_NAMES[stance]} ({len(assessed)} att-satser: "
             f"{groups}).{ground} Förslaget är ett utkast som handläggaren ska pröva."
         )
     else:
-        stance, confidence = None, 0.0
+        confidence = 0.0
         text = (
             f"Styrmodellen ger inte ett gemensamt grundat förslag för motionen "
             f"({len(assessed)} att-satser: {groups}). {settings()['abstain']}"
