@@ -347,6 +347,8 @@ def format_report(report: dict) -> str:
             + f", majoritetsbaslinje {per_clause['baseline']['accuracy']:.2f}"
         )
     lines.append("  tillförlitlighet (säkerhet: antal, medel, överensstämmelse):")
+    if not any(b["n"] for b in report["reliability"]):
+        lines.append("    (inga förslag att pröva)")
     for b in report["reliability"]:
         if b["n"]:
             lines.append(

@@ -1,14 +1,18 @@
 """Assess stage: every att-sats and goal against the municipality's styrmodell.
 
-For an att-sats: which elements of the profile it touches (their terms in its words, or
-its kind of decision), what it asks (the trained `clause_kind` classifier), of whom, and
-which Agenda 2030 goals it concerns; then how far the styrmodell already covers it and
-the stance that suggests, with Swedish reasons that quote the profile. The stances are
-combined into one suggestion for the paper. For a goal: SMART per criterion with the
-words that show it, activity or effect goal, measurability, deadline, Agenda 2030.
+For an att-sats: which elements of the profile it is grounded in, on independent signals
+each shown as evidence (shared phrases and words beyond a single word, the addressee, the
+kind of clause from the trained `clause_kind` classifier), of whom it asks, and which
+Agenda 2030 goals it concerns. A stance is suggested only when grounded: `avslag` on a
+cited conflict, `bifall` on cited support, `besvarad` when an element already covers the
+clause; otherwise attsats abstains ("[Handläggaren bedömer]"). The stances are combined
+into one suggestion for the paper, which may abstain too. For a goal: SMART per
+criterion with the words that show it, activity or effect goal, measurability, deadline,
+Agenda 2030.
 
 The rules read only the att-sats or goal and the profile, never the officials' own
-comments, so a motionssvar gets an independent second opinion.
+comments, so a motionssvar gets an independent second opinion; `pipeline/evaluation/
+agreement.py` measures the stances against the officials' own.
 """
 
 from __future__ import annotations
