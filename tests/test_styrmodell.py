@@ -72,6 +72,9 @@ QUOTED = {
     ("vaggeryd", "mal_mandatperiod"): SHARED / "seeds" / "002_3aec3e6f3cea692f.txt",
     ("kungsbacka", "ks_namndbudget_2026"): SHARED / "corpus" / "kungsbacka" / "d11.txt",
     ("kungsbacka", "ks_kallelse_2025_11_25"): SHARED / "corpus" / "kungsbacka" / "d12.txt",
+    ("kungsbacka", "biblioteksplan_2021_2024"): SHARED / "corpus" / "kungsbacka2" / "e24.txt",
+    ("tomelilla", "overgripande_mal"): SHARED / "corpus" / "web" / "w18.txt",
+    ("klippan", "overgripande_mal_2024"): SHARED / "corpus" / "web" / "w19.txt",
 }
 PAGE_MARK = re.compile(r"<!-- sida (\d+) -->")
 
@@ -81,7 +84,7 @@ def plain(text: str) -> str:
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared not beside the checkout")
-@pytest.mark.parametrize("profile_id", ["timra", "mariestad", "vaggeryd", "kungsbacka"])
+@pytest.mark.parametrize("profile_id", sorted({p for p, _ in QUOTED}))
 def test_every_quote_stands_verbatim_on_its_page_of_a_governance_document(
     profile_id: str,
 ) -> None:
@@ -211,3 +214,9 @@ def test_cli_lists_shows_and_validates_profiles(tmp_path: Path) -> None:
     assert "FEL" in checked.stderr and "följer inte schemat" in checked.stderr
     unknown = runner.invoke(app, ["styrmodell", "show", "atlantis"])
     assert unknown.exit_code == 2 and "Okänd styrmodell" in unknown.stderr
+
+
+def test_every_municipal_profile_is_checked_against_its_documents() -> None:
+    """A new municipal profile names here where its governance documents can be read."""
+    municipal = set(profile_paths()) - {DEFAULT_PROFILE, "ange"}
+    assert municipal == {p for p, _ in QUOTED}
