@@ -12,6 +12,7 @@ from conftest import SHARED
 
 from pipeline.evaluation.agreement import (
     agreement,
+    clause_outcomes,
     dnr_key,
     format_report,
     link,
@@ -148,3 +149,26 @@ def test_the_report_on_the_kungsbacka_corpora(tmp_path) -> None:
     out = tmp_path / "agreement.json"
     assert main([str(KUNGSBACKA2), "--report", str(out)]) == 0
     assert out.is_file()
+
+
+@pytest.mark.parametrize(
+    ("comment", "stance"),
+    [
+        ("Kommentar: att-satsen anses besvarad genom pågående arbete.", "besvarad"),
+        ("Förvaltningen föreslår att att-satsen avslås.", "avslag"),
+        ("Förvaltningen föreslår att att-satsen bifalles.", "bifall"),
+        # Seed 001's officials comment without a stance: the motion's outcome is used.
+        ("måluppfyllelse följs regelbundet upp.", None),
+        (None, None),
+    ],
+)
+def test_the_officials_stance_per_att_sats_is_read_from_their_comment(
+    comment: str | None, stance: str | None
+) -> None:
+    from pipeline.document import AttSats, Document, Source
+
+    doc = Document(
+        source=Source(path="prov.txt", sha256="0" * 64, size=0, format="txt"),
+        att_satser=[AttSats(number=1, text="att något görs", existing_assessment=comment)],
+    )
+    assert clause_outcomes(doc) == [stance]
