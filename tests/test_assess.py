@@ -397,3 +397,20 @@ def test_cli_refuses_an_unknown_styrmodell_before_reading_anything() -> None:
     result = runner.invoke(app, ["analyze", str(SEED_001), "--styrmodell", "atlantis"])
     assert result.exit_code == 2
     assert "Okänd styrmodell 'atlantis'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "opening"),
+    [
+        ("uppdrag", "Att-satsen är ett uppdrag riktat till kommunstyrelsen."),
+        ("regel", "Att-satsen är en regel riktad till kommunstyrelsen."),
+        ("utredning", "Att-satsen är en utredning riktad till kommunstyrelsen."),
+        ("policy", "Att-satsen är ett ställningstagande riktat till kommunstyrelsen."),
+    ],
+)
+def test_the_opening_sentence_agrees_in_gender(kind: str, opening: str) -> None:
+    from pipeline.document import Classification
+    from pipeline.stages.assess import _opening
+
+    c = Classification(clause_kind=kind, clause_kind_score=0.9, addressee="Kommunstyrelsen")
+    assert _opening(c) == opening
