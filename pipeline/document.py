@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 SourceFormat = Literal["docx", "pdf", "txt", "md"]
 Status = Literal["ok", "partial", "failed"]
@@ -148,6 +148,13 @@ class Evidence(Model):
         default_factory=list,
         description="The words of the att-sats or goal that matched the element's terms.",
     )
+    page: int | None = Field(default=None, description="The page of the quote in its source.")
+    signals: list[str] = Field(
+        default_factory=list,
+        description="The independent signals the match rests on, in Swedish: the shared "
+        "phrases and words (`fras: …`, `ord: …`), the addressee (`adressat: …`) and the kind "
+        "of clause (`slag: …`). A match needs more than one shared word.",
+    )
 
 
 class ElementMatch(Model):
@@ -172,15 +179,26 @@ class Assessment(Model):
     """A suggestion for the case officer to review, never a decision."""
 
     coverage: Coverage
-    suggested_stance: Stance
+    suggested_stance: Stance | None = Field(
+        description="null when the styrmodell gives no grounds for a stance: attsats abstains "
+        "and the official decides ([Handläggaren bedömer])."
+    )
     rationale: str = Field(description="Swedish sentences that cite the styrmodell.")
-    confidence: float = Field(ge=0, le=1)
+    confidence: float = Field(
+        ge=0, le=1, description="Expected agreement with the officials; 0 when abstaining."
+    )
+    cited: list[str] = Field(
+        default_factory=list,
+        description="The elements the stance rests on, as `<profile id>#<element id>`.",
+    )
 
 
 class Suggestion(Model):
     """The att-satser's stances combined into one proposal for the whole paper."""
 
-    stance: Stance
+    stance: Stance | None = Field(
+        description="null when the att-satser give no common grounded stance (abstains)."
+    )
     rationale: str
     confidence: float = Field(ge=0, le=1)
 

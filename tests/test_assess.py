@@ -113,68 +113,181 @@ def seed_001_under_ange() -> Document:
     return analyze(SEED_001, load_profile("ange"))
 
 
-def test_seed_001_under_ange_agrees_with_the_officials(seed_001_under_ange: Document) -> None:
+def test_seed_001_is_not_assessed_against_its_own_answer(seed_001_under_ange: Document) -> None:
+    """Seed 001 is Ånge's answer to the motion: no evidence may quote it."""
     doc = seed_001_under_ange
-    assert doc.styrmodell == "ange"
-    assert len(doc.att_satser) == 6
-    assert [a.assessment.suggested_stance for a in doc.att_satser] == ["besvarad"] * 6
-    assert doc.suggestion is not None and doc.suggestion.stance == "besvarad"
-    assert "besvarad: att-sats 1, 2, 3, 4, 5, 6" in doc.suggestion.rationale
+    profile = load_profile("ange")
+    assert doc.styrmodell == "ange" and len(doc.att_satser) == 6
+    titles = {s.id: s.title for s in profile.sources}
+    for att_sats in doc.att_satser:
+        for match in att_sats.classification.elements:
+            source = profile.element(match.id).quote.source
+            assert "motion" not in titles[source].lower()
+    # Ånge's own styrdokument are not at hand: most att-satser get no stance, and the
+    # paper none; the one grounded stance rests on the law and several signals.
+    stances = [a.assessment.suggested_stance for a in doc.att_satser]
+    assert stances.count(None) >= 5
+    assert doc.suggestion is not None and doc.suggestion.stance is None
+    assert "[Handläggaren bedömer]" in doc.suggestion.rationale
 
 
-def test_every_att_sats_cites_the_profile_it_was_matched_to(seed_001_under_ange: Document) -> None:
+def test_every_match_shows_its_signals_and_cites_its_source(seed_001_under_ange: Document) -> None:
     profile = load_profile("ange")
     for att_sats in seed_001_under_ange.att_satser:
-        classification = att_sats.classification
-        assert classification is not None and classification.elements
-        best = classification.elements[0]
-        element = profile.element(best.id)
-        assert best.evidence.quote == element.quote.text
-        assert best.evidence.profile == f"ange#{element.id}"
-        assert best.evidence.matched, "the best element is matched on the att-sats' own words"
-        assert all(m.lower() in att_sats.text.lower() for m in best.evidence.matched)
-        assert element.quote.text in att_sats.assessment.rationale
-        assert classification.addressee == "Kommunstyrelsen"
+        for match in att_sats.classification.elements:
+            element = profile.element(match.id)
+            evidence = match.evidence
+            assert evidence.quote == element.quote.text
+            assert evidence.profile == f"ange#{element.id}"
+            assert profile.source(element.quote.source).title in evidence.source
+            assert len(evidence.signals) >= 2 or any(" " in w for w in evidence.matched)
+            assert all(m.lower() in att_sats.text.lower() for m in evidence.matched)
+        assert att_sats.classification.addressee == "Kommunstyrelsen"
 
 
 @pytest.mark.parametrize(
-    ("text", "coverage", "stance"),
+    ("profile", "text"),
     [
-        # Ånge's renewed styrmodell is under way: asking for it is answered by that work.
-        (
-            "att kommunstyrelsen får i uppdrag att utarbeta en årlig process för målstyrningsarbetet.",
-            "partly",
-            "besvarad",
-        ),
-        # In force and matched on several terms: already there.
-        ("att måluppfyllelsen regelbundet ska följas upp med fasta rutiner", "covered", "besvarad"),
-        # Against the principle of tillit.
-        (
-            "att nämnderna ska detaljstyra skolornas arbete genom tätare kontroller",
-            "conflicts",
-            "avslag",
-        ),
-        # Nothing in the profile: a proposal to weigh.
-        ("att en hundrastgård anläggs i centralorten", "not_covered", "bifall"),
-        # One shared word: the profile touches the subject but does not do what is asked.
-        ("att en hundrastgård anläggs i centralorten till en låg kostnad", "partly", "bifall"),
+        # One shared word ("styrmodell", "mål", "process") is not a match on its own.
+        ("timra", "att kommunen ser över sin styrmodell"),
+        ("vaggeryd", "att ett mål om fler hundrastgårdar sätts"),
+        ("kungsbacka", "att kommunen inför en hundrastgård i centralorten"),
     ],
 )
-def test_coverage_and_stance_follow_the_profile(text: str, coverage: str, stance: str) -> None:
-    doc = assess(blank(att_satser=[AttSats(number=1, text=text)]), load_profile("ange"))
+def test_a_single_shared_word_is_not_a_match(profile: str, text: str) -> None:
+    doc = assess(blank(att_satser=[AttSats(number=1, text=text)]), load_profile(profile))
+    att_sats = doc.att_satser[0]
+    assert all(
+        len(m.evidence.signals) >= 2 or any(" " in w for w in m.evidence.matched)
+        for m in att_sats.classification.elements
+    )
+    assert att_sats.assessment.suggested_stance is None
+
+
+def test_an_organs_proper_name_is_not_the_subject() -> None:
+    """Words of "Nämnden för Förskola & Grundskola" name who is asked, not what."""
+    text = (
+        "Kommunfullmäktige ger Nämnden för Förskola & Grundskola samt Nämnden för Individ & "
+        "Familjeomsorg i uppdrag att inrätta ett forum"
+    )
+    doc = assess(blank(att_satser=[AttSats(number=1, text=text)]), load_profile("kungsbacka"))
+    matched = [w for m in doc.att_satser[0].classification.elements for w in m.evidence.matched]
+    assert not {"förskola", "familjeomsorg"} & {w.lower() for w in matched}
+
+
+@pytest.mark.parametrize(
+    ("profile", "text", "coverage", "stance", "cited"),
+    [
+        # In force and matched on a phrase, a word and the kind: already there.
+        (
+            "ange",
+            "att sagda process skall innehålla rutiner för hur måluppfyllelsen regelbundet "
+            "skall följas upp under verksamhetsåret.",
+            "covered",
+            "besvarad",
+            "ange#uppfoljning",
+        ),
+        (
+            "kungsbacka",
+            "att kommunstyrelsen ges i uppdrag att erbjuda träning för medarbetare som "
+            "arbetar på obekväma tider",
+            "covered",
+            "besvarad",
+            "kungsbacka#direktiv_friskvard",
+        ),
+        # Against Timrå's ramstyrning, on the conflicting word and more.
+        (
+            "timra",
+            "att nämnderna ska öronmärka medel inom budgetramen för en riktad satsning på "
+            "fritidsgårdar",
+            "conflicts",
+            "avslag",
+            "timra#ramstyrning",
+        ),
+        (
+            "vaggeryd",
+            "att kommunfullmäktige antar fler mål och ytterligare mål för varje nämnd",
+            "conflicts",
+            "avslag",
+            "vaggeryd#farre_tydligare_effektmal",
+        ),
+        # Touches an element on two signals, but not enough for a stance.
+        (
+            "ange",
+            "att kommunstyrelsen får i uppdrag att utarbeta en årlig process för målstyrningsarbetet.",
+            "partly",
+            None,
+            None,
+        ),
+        # Nothing in the profile: no stance.
+        ("kungsbacka", "att en hundrastgård anläggs i centralorten", "not_covered", None, None),
+    ],
+)
+def test_a_stance_only_when_grounded(
+    profile: str, text: str, coverage: str, stance: str | None, cited: str | None
+) -> None:
+    doc = assess(blank(att_satser=[AttSats(number=1, text=text)]), load_profile(profile))
     assessment = doc.att_satser[0].assessment
     assert (assessment.coverage, assessment.suggested_stance) == (coverage, stance)
-    assert 0 < assessment.confidence <= 1
     assert assessment.rationale.startswith("Att-satsen är ")
+    if stance is None:
+        assert assessment.confidence == 0
+        assert assessment.cited == []
+        assert assessment.rationale.endswith("[Handläggaren bedömer]")
+    else:
+        assert 0.5 <= assessment.confidence <= 0.95
+        assert assessment.cited[0] == cited
+        element = load_profile(profile).element(cited.split("#")[1])
+        assert element.quote.text in assessment.rationale
 
 
-def with_stances(*stances: Stance) -> list[AttSats]:
+def test_bifall_only_on_cited_support(tmp_path) -> None:
+    """An element that calls for what is proposed grounds a bifall; the quote is cited."""
+    path = tmp_path / "prov.yaml"
+    path.write_text(
+        """
+id: prov
+name: Provkommunens styrmodell
+extends: generisk
+description: Prov.
+sources:
+  - id: plan
+    title: Trafikplan 2030
+    reference: Provkommunen, kommunfullmäktige
+    kind: plan
+elements:
+  - id: gang_och_cykel
+    name: Fler gång- och cykelvägar
+    level: aktivitet
+    description: Gång- och cykelvägnätet byggs ut.
+    terms: [gång- och cykelväg, cykelväg, cykelvägnät, trafiksäkerhet]
+    supports: [ny cykelväg, bygga cykelväg, anlägga cykelväg]
+    quote:
+      text: "Kommunen ska bygga ut gång- och cykelvägnätet mellan tätorterna."
+      source: plan
+      page: 12
+""",
+        encoding="utf-8",
+    )
+    text = "att kommunen ska anlägga cykelväg längs väg 27 för ökad trafiksäkerhet"
+    doc = assess(blank(att_satser=[AttSats(number=1, text=text)]), load_profile(str(path)))
+    assessment = doc.att_satser[0].assessment
+    assert assessment.suggested_stance == "bifall"
+    assert assessment.cited == ["prov#gang_och_cykel"]
+    assert "Trafikplan 2030, sida 12" in assessment.rationale
+
+
+def with_stances(*stances: Stance | None) -> list[AttSats]:
     return [
         AttSats(
             number=n,
             text="att något görs",
             assessment=Assessment(
-                coverage="covered", suggested_stance=s, rationale="Skäl.", confidence=0.8
+                coverage="covered" if s else "not_covered",
+                suggested_stance=s,
+                rationale="Skäl.",
+                confidence=0.8 if s else 0.0,
+                cited=["prov#element"] if s else [],
             ),
         )
         for n, s in enumerate(stances, start=1)
@@ -185,18 +298,27 @@ def with_stances(*stances: Stance) -> list[AttSats]:
     ("stances", "combined"),
     [
         (("besvarad", "besvarad"), "besvarad"),
-        (("bifall", "bifall", "bifall"), "bifall"),
+        (("avslag",), "avslag"),
+        (("besvarad", None), "besvarad"),
+        (("besvarad", None, None), None),
         (("bifall", "avslag"), "delvis_bifall"),
         (("besvarad", "bifall"), "delvis_bifall"),
-        (("besvarad", "besvarad", "avslag"), "besvarad"),
-        (("avslag", "avslag", "besvarad"), "avslag"),
+        (("besvarad", "avslag"), None),
+        (("bifall", "avslag", None), None),
+        ((None, None), None),
     ],
 )
-def test_the_combined_suggestion(stances: tuple[Stance, ...], combined: Stance) -> None:
+def test_the_paper_gets_a_stance_only_when_its_grounded_att_satser_agree(
+    stances: tuple[Stance | None, ...], combined: Stance | None
+) -> None:
     suggestion = combine(with_stances(*stances))
     assert suggestion is not None and suggestion.stance == combined
-    assert suggestion.confidence <= 0.8
-    assert "utkast" in suggestion.rationale
+    if combined is None:
+        assert suggestion.confidence == 0
+        assert "[Handläggaren bedömer]" in suggestion.rationale
+    else:
+        assert 0 < suggestion.confidence <= 0.8
+        assert "utkast" in suggestion.rationale
 
 
 def test_a_paper_without_att_satser_gets_no_suggestion() -> None:
@@ -263,12 +385,32 @@ def test_cli_analyze_with_a_styrmodell_prints_the_assessment() -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["styrmodell"] == "ange"
-    assert data["suggestion"]["stance"] == "besvarad"
-    for att_sats in data["att_satser"]:
-        assert att_sats["classification"]["elements"][0]["evidence"]["quote"]
+    assert data["schema_version"] == "1.2"
+    assert data["suggestion"]["stance"] is None
+    stances = [a["assessment"]["suggested_stance"] for a in data["att_satser"]]
+    assert stances[4] == "besvarad" and stances.count(None) == 5
+    evidence = data["att_satser"][4]["classification"]["elements"][0]["evidence"]
+    assert evidence["quote"] and "slag: uppföljning" in evidence["signals"]
 
 
 def test_cli_refuses_an_unknown_styrmodell_before_reading_anything() -> None:
     result = runner.invoke(app, ["analyze", str(SEED_001), "--styrmodell", "atlantis"])
     assert result.exit_code == 2
     assert "Okänd styrmodell 'atlantis'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("kind", "opening"),
+    [
+        ("uppdrag", "Att-satsen är ett uppdrag riktat till kommunstyrelsen."),
+        ("regel", "Att-satsen är en regel riktad till kommunstyrelsen."),
+        ("utredning", "Att-satsen är en utredning riktad till kommunstyrelsen."),
+        ("policy", "Att-satsen är ett ställningstagande riktat till kommunstyrelsen."),
+    ],
+)
+def test_the_opening_sentence_agrees_in_gender(kind: str, opening: str) -> None:
+    from pipeline.document import Classification
+    from pipeline.stages.assess import _opening
+
+    c = Classification(clause_kind=kind, clause_kind_score=0.9, addressee="Kommunstyrelsen")
+    assert _opening(c) == opening

@@ -68,10 +68,12 @@ def evaluate_command(
         ),
     ] = False,
 ) -> None:
-    """Mät analysen mot facit: en tabell per korpus och väg (P/R/F1, mål, falska fynd)."""
+    """Mät analysen mot facit: en tabell per korpus och väg (P/R/F1, mål, falska fynd) och
+    förslagens överensstämmelse med tjänstepersonernas egna ställningstaganden."""
     if loco:
         loco_report(report or Path("out/loco.json"))
         return
+    from pipeline.evaluation.agreement import agreement, format_report
     from pipeline.evaluation.evaluate import (
         FORMATS,
         default_folders,
@@ -97,6 +99,7 @@ def evaluate_command(
         typer.echo(f"Kan inte läsa --enforce {enforce}: {error}", err=True)
         raise typer.Exit(2) from error
     result = evaluate(folders, chosen, renderer=Renderer(cache), enforce=patterns)
+    result["agreement"] = agreement(folders)
     for pattern in patterns:
         corpus = pattern.partition(":")[0]
         if not any(
@@ -109,6 +112,7 @@ def evaluate_command(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     typer.echo(render_table(result))
+    typer.echo("\n" + format_report(result["agreement"]))
     typer.echo(f"\nRapport: {target}")
     if result["failed"]:
         raise typer.Exit(1)

@@ -51,6 +51,9 @@ DRAFT_FILES = (UTKAST, CSV, XLSX, HTML)
 # Papers that a draft answer is written for.
 ANSWERED = ("motion", "medborgarforslag", "motionssvar")
 FILL_IN = "[Handläggaren fyller i]"
+# A stance attsats abstains from (assessment.suggested_stance is null).
+ABSTAIN = "[Handläggaren bedömer]"
+NO_ELEMENT = "Inget i styrmodellen träffar att-satsen."
 DRAFT_MARK = "UTKAST – förslag från attsats att granska"
 
 STANCE_NAMES = {
@@ -195,7 +198,7 @@ def stance_breakdown(clauses: list[AttSats]) -> str:
     """'Bifall till att-sats 1; att-satserna 2 och 3 anses besvarade.' for a split proposal."""
     groups: dict[str, list[int]] = {}
     for clause in clauses:
-        if clause.assessment:
+        if clause.assessment and clause.assessment.suggested_stance:
             groups.setdefault(clause.assessment.suggested_stance, []).append(clause.number)
     parts = []
     for stance in ("bifall", "delvis_bifall", "besvarad", "avslag"):
@@ -244,13 +247,14 @@ def clause_comment(clause: AttSats) -> str:
 
 def clause_row(clause: AttSats, profile: Profile | None) -> dict[str, Any]:
     classification, assessment = clause.classification, clause.assessment
-    stance = STANCE_NAMES[assessment.suggested_stance] if assessment else FILL_IN
+    stance = STANCE_NAMES.get(assessment.suggested_stance or "", ABSTAIN) if assessment else FILL_IN
     return {
         "nr": clause.number,
         "text": clean(clause.text),
         "kind": CLAUSE_KIND_NAMES[classification.clause_kind] if classification else "",
         "addressee": clean(classification.addressee) if classification else "",
-        "elements": element_names(classification.elements) if classification else "",
+        "elements": (element_names(classification.elements) if classification else "")
+        or NO_ELEMENT,
         "coverage": COVERAGE_NAMES[assessment.coverage] if assessment else "",
         "stance": stance,
         "stance_draft": (
@@ -441,7 +445,7 @@ def build_context(
     municipality = clean(doc.municipality) or (clean(profile.municipality) if profile else "")
     suggestion = doc.suggestion
     definite = NOUNS[kind]["definite"]
-    if suggestion:
+    if suggestion and suggestion.stance:
         proposal = {
             "decision": decision_text(suggestion.stance, kind),
             "details": stance_breakdown(doc.att_satser)
@@ -460,6 +464,15 @@ def build_context(
             f"Den sammantagna bedömningen i detta utkast är att {definite} bör {verb}. "
             f"{clean(suggestion.rationale)}"
         )
+    elif suggestion:
+        # attsats abstains: the styrmodell grounds no stance for the paper.
+        proposal = {
+            "decision": ABSTAIN,
+            "details": "",
+            "rationale": clean(suggestion.rationale),
+            "confidence": 0,
+        }
+        conclusion = ABSTAIN
     else:
         proposal = {"decision": FILL_IN, "details": "", "rationale": FILL_IN, "confidence": 0}
         conclusion = FILL_IN

@@ -1,14 +1,18 @@
 """Assess stage: every att-sats and goal against the municipality's styrmodell.
 
-For an att-sats: which elements of the profile it touches (their terms in its words, or
-its kind of decision), what it asks (the trained `clause_kind` classifier), of whom, and
-which Agenda 2030 goals it concerns; then how far the styrmodell already covers it and
-the stance that suggests, with Swedish reasons that quote the profile. The stances are
-combined into one suggestion for the paper. For a goal: SMART per criterion with the
-words that show it, activity or effect goal, measurability, deadline, Agenda 2030.
+For an att-sats: which elements of the profile it is grounded in, on independent signals
+each shown as evidence (shared phrases and words beyond a single word, the addressee, the
+kind of clause from the trained `clause_kind` classifier), of whom it asks, and which
+Agenda 2030 goals it concerns. A stance is suggested only when grounded: `avslag` on a
+cited conflict, `bifall` on cited support, `besvarad` when an element already covers the
+clause; otherwise attsats abstains ("[Handläggaren bedömer]"). The stances are combined
+into one suggestion for the paper, which may abstain too. For a goal: SMART per
+criterion with the words that show it, activity or effect goal, measurability, deadline,
+Agenda 2030.
 
 The rules read only the att-sats or goal and the profile, never the officials' own
-comments, so a motionssvar gets an independent second opinion.
+comments, so a motionssvar gets an independent second opinion; `pipeline/evaluation/
+agreement.py` measures the stances against the officials' own.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from pipeline.document import (
     Assessment,
     AttSats,
     Classification,
-    Coverage,
     Criterion,
     Document,
     ElementMatch,
@@ -35,7 +38,7 @@ from pipeline.document import (
     Suggestion,
     TimeBound,
 )
-from pipeline.nlp.lexicon import find_all
+from pipeline.nlp.lexicon import find, find_all
 from pipeline.nlp.textcat import predict_clause_kind, predict_goal_kind
 from pipeline.resources import load_patterns
 from pipeline.styrmodell.schema import LEVEL_NAMES, Element, Profile
@@ -58,13 +61,26 @@ STANCE_NAMES = {
     "delvis_bifall": "delvis bifall",
 }
 GOAL_LEVELS = ("vision", "fokusomrade", "overgripande_mal", "namndmal", "verksamhetsmal")
-# An element matched only by the kind of att-sats is a weak link; by terms, each distinct
-# term halves the remaining doubt (1 term 0.5, 2 terms 0.75, 3 terms 0.875).
-KIND_ONLY_SCORE = 0.3
 MAX_SCORE = 0.95
-# Two distinct terms make a match strong enough to call the att-sats covered.
-COVERED_SCORE = 0.75
 MAX_ELEMENTS = 3
+# Keys of `patterns/assess.yaml` that are settings, not regular expressions.
+SETTINGS = (
+    "organ",
+    "addressee",
+    "signals",
+    "kind_min_score",
+    "stance_min_score",
+    "stance_min_signals",
+    "cited_min_signals",
+    "abstain",
+)
+
+
+@cache
+def settings() -> dict:
+    """The settings of grounded matching and stances in `patterns/assess.yaml`."""
+    data = load_patterns("pipeline.stages", "assess")
+    return {key: data[key] for key in SETTINGS if key not in ("organ", "addressee")}
 
 
 @cache
@@ -72,9 +88,7 @@ def patterns() -> dict[str, re.Pattern[str]]:
     """The single patterns of `patterns/assess.yaml`, compiled."""
     data = load_patterns("pipeline.stages", "assess")
     return {
-        key: re.compile(value, re.IGNORECASE)
-        for key, value in data.items()
-        if key not in ("organ", "addressee")
+        key: re.compile(value, re.IGNORECASE) for key, value in data.items() if key not in SETTINGS
     }
 
 
@@ -85,44 +99,115 @@ def addressee_patterns() -> list[re.Pattern[str]]:
     return [re.compile(p.format(organ=data["organ"]), re.IGNORECASE) for p in data["addressee"]]
 
 
+def source_of(profile: Profile, element: Element) -> str:
+    """'Kommunstyrelsens nämndbudget 2026 – 5 Mål, sida 21': document, section and page."""
+    where = ", ".join(
+        filter(
+            None,
+            [
+                element.quote.location,
+                f"sida {element.quote.page}" if element.quote.page else None,
+            ],
+        )
+    )
+    return " – ".join(filter(None, [profile.source(element.quote.source).title, where]))
+
+
 def quote_of(profile: Profile, element: Element) -> str:
     source = profile.source(element.quote.source)
-    where = f", {element.quote.location}" if element.quote.location else ""
-    return f"”{element.quote.text}” ({source.title}{where})"
+    where = ", ".join(
+        filter(
+            None,
+            [
+                element.quote.location,
+                f"sida {element.quote.page}" if element.quote.page else None,
+            ],
+        )
+    )
+    return f"”{element.quote.text}” ({source.title}{', ' + where if where else ''})"
 
 
-def match_elements(profile: Profile, text: str, kind: str | None) -> list[ElementMatch]:
-    """The profile's elements that `text` touches, best first, with their evidence."""
+def subject_text(text: str) -> str:
+    """The att-sats with organs' proper names blanked: they name who, not what."""
+    return patterns()["organ_name"].sub(" ", text)
+
+
+def _distinct(words: list[str]) -> list[str]:
+    """The matched words, leaving out a match that lies inside a longer one."""
+    return [w for w in words if not any(w != other and w in other for other in words)]
+
+
+def _owns(element: Element, addressee: str | None) -> bool:
+    """Whether the organ asked to act is one that owns the element."""
+    if not addressee:
+        return False
+    owners = element.organs or ([element.decided_by] if element.decided_by else [])
+    return any(find(addressee, owner) or find(owner, addressee) for owner in owners)
+
+
+def signals_of(
+    element: Element, text: str, kind: str | None, kind_score: float, addressee: str | None
+) -> tuple[list[str], list[str], float]:
+    """The matched words, the independent signals in Swedish, and the score they give."""
+    weights = settings()["signals"]
+    words = _distinct(find_all(element.terms, subject_text(text)))
+    phrases = [w for w in words if " " in w]
+    single = [w for w in words if " " not in w]
+    signals = [f"fras: {w}" for w in phrases] + [f"ord: {w}" for w in single]
+    doubt = 1.0
+    for n, _ in enumerate(words):
+        doubt *= 1 - (weights["phrase"] if n < len(phrases) else weights["word"])
+    if (
+        kind is not None
+        and kind in element.clause_kinds
+        and kind_score >= settings()["kind_min_score"]
+    ):
+        signals.append(f"slag: {KIND_NAMES[kind].split(' ', 1)[1]}")
+        doubt *= 1 - weights["kind"]
+    if _owns(element, addressee):
+        signals.append(f"adressat: {addressee}")
+        doubt *= 1 - weights["addressee"]
+    return words, signals, min(MAX_SCORE, 1 - doubt)
+
+
+def grounded(words: list[str], signals: list[str]) -> bool:
+    """A match rests on shared words and on more than one independent signal.
+
+    One shared word is not enough, nor the kind of clause alone: a phrase, two distinct
+    words, or a word together with the clause's kind or addressee.
+    """
+    return bool(words) and (len(signals) >= 2 or any(" " in w for w in words))
+
+
+def match_elements(
+    profile: Profile,
+    text: str,
+    kind: str | None,
+    kind_score: float = 0.0,
+    addressee: str | None = None,
+) -> list[ElementMatch]:
+    """The profile's elements that `text` is grounded in, best first, with their evidence."""
     matches = []
     for order, element in enumerate(profile.elements):
-        words = find_all(element.terms, text)
-        by_kind = kind is not None and kind in element.clause_kinds
-        if not words and not by_kind:
+        words, signals, score = signals_of(element, text, kind, kind_score, addressee)
+        if not grounded(words, signals):
             continue
-        score = min(MAX_SCORE, 1 - 0.5 ** len(words)) if words else 0.0
-        if by_kind:
-            score = min(MAX_SCORE, score + KIND_ONLY_SCORE * (1 - score))
         evidence = Evidence(
             quote=element.quote.text,
-            source=" – ".join(
-                filter(None, [profile.source(element.quote.source).title, element.quote.location])
-            ),
+            source=source_of(profile, element),
             profile=f"{profile.id}#{element.id}",
             matched=words,
+            page=element.quote.page,
+            signals=signals,
         )
-        matches.append(
-            (
-                -score,
-                order,
-                ElementMatch(
-                    id=element.id,
-                    name=element.name,
-                    level=element.level,
-                    score=round(score, 3),
-                    evidence=evidence,
-                ),
-            )
+        match = ElementMatch(
+            id=element.id,
+            name=element.name,
+            level=element.level,
+            score=round(score, 3),
+            evidence=evidence,
         )
+        matches.append((-score, order, match))
     return [m for _, _, m in sorted(matches, key=lambda item: item[:2])][:MAX_ELEMENTS]
 
 
@@ -151,7 +236,7 @@ def classify(
     ):
         addressee = previous.addressee
     return Classification(
-        elements=match_elements(profile, att_sats.text, kind),
+        elements=match_elements(profile, att_sats.text, kind, kind_score, addressee),
         clause_kind=kind,
         clause_kind_score=round(kind_score, 3),
         addressee=addressee,
@@ -159,124 +244,155 @@ def classify(
     )
 
 
-def _conflict(profile: Profile, text: str) -> tuple[Element, list[str]] | None:
-    for element in profile.elements:
-        words = find_all(element.conflicts, text)
-        if words:
-            return element, words
-    return None
+def _strong(match: ElementMatch) -> bool:
+    """A match firm enough to carry a stance."""
+    s = settings()
+    return (
+        match.score >= s["stance_min_score"]
+        and len(match.evidence.signals) >= s["stance_min_signals"]
+    )
+
+
+def _opening(c: Classification) -> str:
+    kind = KIND_NAMES[c.clause_kind]
+    if c.addressee:
+        # "ett uppdrag riktat", "en regel riktad": the participle agrees with the noun.
+        participle = "riktat" if kind.startswith("ett ") else "riktad"
+        return f"Att-satsen är {kind} {participle} till {c.addressee.lower()}."
+    return f"Att-satsen är {kind}."
 
 
 def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> Assessment:
-    """Coverage by the styrmodell and the stance it suggests, with reasons quoting it."""
-    opening = f"Att-satsen är {KIND_NAMES[c.clause_kind]}" + (
-        f" riktat till {c.addressee.lower()}." if c.addressee else "."
-    )
-    conflict = _conflict(profile, att_sats.text)
-    if conflict is not None:
-        element, words = conflict
+    """A stance only where the styrmodell grounds one, with the elements cited; else abstain.
+
+    `avslag` on a cited conflict, `bifall` on cited support, `besvarad` when a governing
+    element already covers the clause on several signals; otherwise no stance.
+    """
+    opening = _opening(c)
+    strong = [m for m in c.elements if _strong(m)]
+    for element in profile.elements:
+        for found, label in ((element.conflicts, "strider"), (element.supports, "stöd")):
+            words = find_all(found, subject_text(att_sats.text))
+            if not words:
+                continue
+            _, signals, _ = signals_of(
+                element, att_sats.text, c.clause_kind, c.clause_kind_score, c.addressee
+            )
+            # The conflicting or supported words are one signal each; with one more
+            # (another such word, a term, the kind or the addressee) the stance is grounded.
+            signals = [f"{label}: {w}" for w in words] + signals
+            if len(signals) < settings()["cited_min_signals"]:
+                continue
+            cited = quote_of(profile, element)
+            if label == "strider":
+                stance: Stance = "avslag"
+                reason = f"Förslaget går emot {element.name} i {profile.name}"
+                close = "Avslag föreslås."
+            else:
+                stance = "bifall"
+                reason = f"Styrmodellen efterfrågar det som föreslås: {element.name}"
+                close = "Bifall kan övervägas, vägt mot kostnader och andra prioriteringar."
+            return Assessment(
+                coverage="conflicts" if stance == "avslag" else "partly",
+                suggested_stance=stance,
+                rationale=f"{opening} {reason} ({'; '.join(signals)}): {cited}. {close}",
+                confidence=round(min(MAX_SCORE, 1 - 0.5 ** len(signals)), 3),
+                cited=[f"{profile.id}#{element.id}"],
+            )
+    if strong:
+        best = strong[0]
+        element = profile.element(best.id)
+        level = LEVEL_NAMES[element.level].lower()
+        if element.status == "under_framtagande":
+            reason = (
+                f"{element.name} är under framtagande, och det som föreslås kan hanteras i "
+                "det arbetet. Att-satsen kan anses besvarad."
+            )
+        else:
+            reason = "Det som föreslås finns redan i styrmodellen. Att-satsen kan anses besvarad."
         return Assessment(
-            coverage="conflicts",
-            suggested_stance="avslag",
+            coverage="covered",
+            suggested_stance="besvarad",
             rationale=(
-                f"{opening} Förslaget ({', '.join(words)}) går emot principen "
-                f"{element.name} i {profile.name}: {quote_of(profile, element)}. "
-                "Avslag föreslås."
+                f"{opening} Den berör {element.name} ({level}) på flera grunder "
+                f"({'; '.join(best.evidence.signals)}): {quote_of(profile, element)}. {reason}"
             ),
-            confidence=0.6,
+            confidence=round(best.score, 3),
+            cited=[m.evidence.profile for m in strong],
         )
-    by_terms = [m for m in c.elements if m.evidence.matched]
-    if not by_terms:
+    abstain = settings()["abstain"]
+    if c.elements:
+        best = c.elements[0]
+        element = profile.element(best.id)
         return Assessment(
-            coverage="not_covered",
-            suggested_stance="bifall",
+            coverage="partly",
+            suggested_stance=None,
             rationale=(
-                f"{opening} {profile.name} säger inget om det som föreslås, och inget i "
-                "styrmodellen hindrar det. Bifall kan övervägas, men förslaget behöver vägas "
-                "mot kostnader och andra prioriteringar."
+                f"{opening} Den berör {element.name} ({'; '.join(best.evidence.signals)}): "
+                f"{quote_of(profile, element)}, men styrmodellen ger inte stöd nog för ett "
+                f"förslag till ställningstagande. {abstain}"
             ),
-            confidence=0.35,
+            confidence=0.0,
         )
-    best = by_terms[0]
-    element = profile.element(best.id)
-    cited = f"{element.name} ({LEVEL_NAMES[element.level].lower()}): {quote_of(profile, element)}"
-    in_progress = next(
-        (
-            profile.element(m.id)
-            for m in by_terms
-            if profile.element(m.id).status == "under_framtagande"
-        ),
-        None,
-    )
-    coverage: Coverage
-    stance: Stance
-    if in_progress is not None:
-        coverage, stance = "partly", "besvarad"
-        reason = (
-            f"{in_progress.name} är under framtagande, och det som föreslås kan hanteras i "
-            "det arbetet. Att-satsen kan anses besvarad."
-        )
-        confidence = 0.45 + 0.3 * best.score
-    elif best.score >= COVERED_SCORE:
-        coverage, stance = "covered", "besvarad"
-        reason = "Det som föreslås finns redan i styrmodellen. Att-satsen kan anses besvarad."
-        confidence = 0.5 + 0.4 * best.score
-    else:
-        # One shared word: the styrmodell touches the subject but does not already do
-        # what is proposed, so it neither answers the att-sats nor stands in its way.
-        coverage, stance = "partly", "bifall"
-        reason = (
-            "Styrmodellen berör ämnet men innehåller inte det som föreslås. Bifall kan "
-            "övervägas, men förslaget behöver vägas mot kostnader och andra prioriteringar."
-        )
-        confidence = 0.35 + 0.2 * best.score
-    words = ", ".join(best.evidence.matched)
     return Assessment(
-        coverage=coverage,
-        suggested_stance=stance,
-        rationale=f"{opening} Den berör ({words}) {cited}. {reason}",
-        confidence=round(min(confidence, 0.95), 3),
+        coverage="not_covered",
+        suggested_stance=None,
+        rationale=(
+            f"{opening} {profile.name} säger inget som täcker, stöder eller hindrar det som "
+            f"föreslås. {abstain}"
+        ),
+        confidence=0.0,
     )
 
 
 def combine(att_satser: list[AttSats]) -> Suggestion | None:
-    """One stance for the paper from the att-satser's stances, with its reasons."""
+    """One stance for the paper: the grounded stance the att-satser share, else abstain.
+
+    The paper gets a stance when every grounded att-sats suggests the same one and they
+    are at least half of the att-satser, or `delvis_bifall` when every att-sats is grounded
+    and some are granted and some not.
+    """
     assessed = [a for a in att_satser if a.assessment is not None]
     if not assessed:
         return None
     stances = [a.assessment.suggested_stance for a in assessed]  # type: ignore[union-attr]
-    counts = Counter(stances)
-    stance: Stance
-    if len(counts) == 1:
-        stance = stances[0]
-    elif counts["bifall"] or counts["delvis_bifall"]:
-        stance = "delvis_bifall"
-    else:
-        stance = "besvarad" if counts["besvarad"] >= counts["avslag"] else "avslag"
+    given = [s for s in stances if s is not None]
+    counts = Counter(given)
     groups = "; ".join(
         f"{STANCE_NAMES[s]}: att-sats "
         + ", ".join(str(a.number) for a in assessed if a.assessment.suggested_stance == s)  # type: ignore[union-attr]
         for s in counts
     )
-    agreeing = counts[stance] if stance in counts else len(stances) - counts["avslag"]
-    confidence = sum(a.assessment.confidence for a in assessed) / len(assessed)  # type: ignore[union-attr]
-    confidence *= agreeing / len(assessed)
+    open_ = [str(a.number) for a, s in zip(assessed, stances, strict=True) if s is None]
+    if open_:
+        groups = "; ".join(filter(None, [groups, f"utan förslag: att-sats {', '.join(open_)}"]))
     cited = Counter(
-        a.classification.elements[0].name
+        name
         for a in assessed
-        if a.classification
-        and a.classification.elements
-        and a.classification.elements[0].evidence.matched
+        for name in (a.assessment.cited[:1] if a.assessment else [])  # type: ignore[union-attr]
     )
-    ground = f" Mest berört i styrmodellen: {cited.most_common(1)[0][0]}." if cited else ""
-    return Suggestion(
-        stance=stance,
-        rationale=(
+    stance: Stance | None = None
+    if len(counts) == 1 and 2 * len(given) >= len(assessed):
+        stance = given[0]
+    elif len(counts) > 1 and len(given) == len(assessed) and counts["bifall"]:
+        # Every att-sats grounded, some granted and some not: a split proposal.
+        stance = "delvis_bifall"
+    if stance is not None:
+        mean = sum(a.assessment.confidence for a in assessed) / len(assessed)  # type: ignore[union-attr]
+        agreeing = counts[stance] if stance in counts else len(given)
+        confidence = mean * agreeing / len(assessed)
+        ground = f" Stöd i styrmodellen: {cited.most_common(1)[0][0]}." if cited else ""
+        text = (
             f"Sammantaget föreslås {STANCE_NAMES[stance]} ({len(assessed)} att-satser: "
             f"{groups}).{ground} Förslaget är ett utkast som handläggaren ska pröva."
-        ),
-        confidence=round(confidence, 3),
-    )
+        )
+    else:
+        confidence = 0.0
+        text = (
+            f"Styrmodellen ger inte ett gemensamt grundat förslag för motionen "
+            f"({len(assessed)} att-satser: {groups}). {settings()['abstain']}"
+        )
+    return Suggestion(stance=stance, rationale=text, confidence=round(confidence, 3))
 
 
 def _time_bound(text: str, deadline: str | None) -> TimeBound:

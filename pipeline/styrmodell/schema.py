@@ -7,11 +7,14 @@ goals, each part with the words that point to it and the quote it was written fr
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.document import ClauseKind
+from pipeline.resources import load_patterns
 
 Level = Literal[
     "vision",
@@ -39,6 +42,21 @@ LEVEL_NAMES = {
     "princip": "Princip",
 }
 ElementStatus = Literal["gallande", "under_framtagande"]
+# The kinds of governance document a profile may quote. An answer to a motion is not one.
+SourceKind = Literal[
+    "styrmodell",
+    "vision",
+    "mal",
+    "fokusomraden",
+    "indikatorer",
+    "riktlinjer",
+    "tidsplan",
+    "budget",
+    "plan",
+    "uppfoljning",
+    "lag",
+    "praxis",
+]
 CriterionId = Literal["specific", "measurable", "accepted", "realistic", "time_bound"]
 
 
@@ -50,16 +68,38 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@cache
+def _answer_pattern() -> re.Pattern[str]:
+    return re.compile(
+        load_patterns("pipeline.styrmodell", "sources")["answer_to_proposal"], re.IGNORECASE
+    )
+
+
 class SourceRef(Strict):
     id: str
     title: str
     reference: str = Field(description="Who issued it, when, and its diarienummer if any.")
+    kind: SourceKind = Field(
+        default="styrmodell",
+        description="The kind of governance document; answers to motions are refused.",
+    )
+
+    @model_validator(mode="after")
+    def _governance_only(self) -> SourceRef:
+        found = _answer_pattern().search(f"{self.title} {self.reference}")
+        if found:
+            raise ValueError(
+                f"källan {self.id!r} är ett svar eller beslut på ett förslag "
+                f"(”{found.group(0)}”); en styrmodell får bara citera styrdokument"
+            )
+        return self
 
 
 class Quote(Strict):
     text: str = Field(min_length=1)
     source: str = Field(description="The id of one of the profile's `sources`.")
-    location: str | None = Field(default=None, description="Section or page in the source.")
+    location: str | None = Field(default=None, description="Section in the source.")
+    page: int | None = Field(default=None, ge=1, description="Page in the source, if paged.")
 
 
 class Element(Strict):
@@ -83,6 +123,16 @@ class Element(Strict):
     conflicts: list[str] = Field(
         default_factory=list,
         description="For principles: words of a proposal that would go against it.",
+    )
+    supports: list[str] = Field(
+        default_factory=list,
+        description="Words of a proposal the element explicitly calls for but does not yet "
+        "do (a direktiv, an activity planned): grounds for bifall.",
+    )
+    organs: list[str] = Field(
+        default_factory=list,
+        description="Organs that own the element; an att-sats addressed to one of them "
+        "is one more signal that it concerns the element.",
     )
     quote: Quote
 
@@ -142,6 +192,11 @@ class Profile(Strict):
         unknown = sorted({q.source for q in quotes} - sources)
         if unknown:
             raise ValueError(f"citat hänvisar till okända källor: {unknown}")
+        unlocated = [e.id for e in self.elements if not e.quote.location and e.quote.page is None]
+        if unlocated:
+            raise ValueError(
+                f"citat utan avsnitt (location) eller sida (page) i källan: {unlocated}"
+            )
         parents = sorted({e.parent for e in self.elements if e.parent} - set(ids))
         if parents:
             raise ValueError(f"okända överordnade element: {parents}")
