@@ -64,4 +64,13 @@ def extract_kallelse_items(doc: Document) -> Document:
                 )
             )
     doc.kallelse_items = items
+    doc.diarienummer = numbers_outside_items(doc)
     return doc
+
+
+def numbers_outside_items(doc: Document) -> list:
+    """A kallelse's case numbers belong to its items, not to the kallelse itself."""
+    item_text = " ".join(
+        " ".join(filter(None, (i.arende, i.beteckning, i.forslag))) for i in doc.kallelse_items
+    )
+    return [d for d in doc.diarienummer if d.raw not in item_text]

@@ -26,6 +26,8 @@ class Rules:
     doc_types: list[tuple[str, list[re.Pattern[str]], list[re.Pattern[str]], list[re.Pattern[str]]]]
     answers_motion: list[re.Pattern[str]]
     dnr_label: re.Pattern[str]
+    dnr_foreign_label: re.Pattern[str]
+    dnr_merge_field: re.Pattern[str]
     dnr_forms: list[re.Pattern[str]]
     dnr_labelled_forms: list[re.Pattern[str]]
     not_organs: frozenset[str]
@@ -67,9 +69,13 @@ def rules() -> Rules:
         ],
         answers_motion=compile_all(data["answers_motion"]),
         dnr_label=re.compile(dnr["label"], FLAGS),
+        dnr_foreign_label=re.compile(dnr["foreign_label"], FLAGS),
+        dnr_merge_field=re.compile(dnr["merge_field"]),
         # Organ abbreviations are upper case as printed: match forms case-sensitively.
-        dnr_forms=[re.compile(rf"(?<![\w/-]){f}(?![\w/])") for f in dnr["forms"]],
-        dnr_labelled_forms=[re.compile(rf"(?<![\w/-]){f}(?![\w/])") for f in dnr["labelled_forms"]],
+        dnr_forms=[re.compile(rf"(?<![\w/–.-]){f}(?![\w/–]|-\d)") for f in dnr["forms"]],
+        dnr_labelled_forms=[
+            re.compile(rf"(?<![\w/–.,-]){f}(?![\w/–]|-\d|[.,]\d)") for f in dnr["labelled_forms"]
+        ],
         not_organs=frozenset(dnr["not_organs"]),
         months=months,
         date_kinds=[(k, re.compile(p, FLAGS)) for k, p in data["dates"]["kinds"].items()],
@@ -154,8 +160,40 @@ def parse_dnr(match: re.Match[str], raw: str) -> Diarienummer:
     )
 
 
+ISO_DATE_IN = re.compile(r"((?:19|20)\d\d)[-–](\d\d)[-–](\d\d)")
+
+
+def is_valid_date(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def is_not_a_case_number(match: re.Match[str]) -> bool:
+    """Shapes a case-number form can take by accident: a date ("2024-06-12", "KS 25/10"),
+    a riksmöte ("JO 2003/04", "prop. 2008/09"), a range of years ("2019-2023")."""
+    text = match.group(0)
+    date = ISO_DATE_IN.search(text)
+    if date and is_valid_date(*(int(g) for g in date.groups())):
+        return True
+    groups = match.groupdict()
+    year, number = groups.get("year"), groups.get("number") or ""
+    if year is None:
+        return False
+    if len(year) == 2:
+        return len(number) <= 2 and 1 <= int(number) <= 12 and 1 <= int(year) <= 31
+    year_int = int(year)
+    if len(number) == 2 and int(number) == (year_int + 1) % 100 and "/" in text:
+        return True
+    return len(number) == 4 and 0 < abs(int(number) - year_int) <= 10
+
+
 def find_dnr(text: str, labelled: bool) -> list[tuple[int, Diarienummer]]:
+    """Case numbers in `text`, in order; bare year/number shapes only when `labelled`."""
     r = rules()
+    text = r.dnr_merge_field.sub("", text)
     found: list[tuple[int, Diarienummer]] = []
     taken: list[tuple[int, int]] = []
     forms = r.dnr_forms + (r.dnr_labelled_forms if labelled else [])
@@ -166,29 +204,73 @@ def find_dnr(text: str, labelled: bool) -> list[tuple[int, Diarienummer]]:
             organ = m.groupdict().get("organ")
             if organ and organ.upper() in r.not_organs:
                 continue
+            if is_not_a_case_number(m):
+                continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), parse_dnr(m, m.group(0))))
     return sorted(found, key=lambda pair: pair[0])
 
 
-def diarienummer(doc: Document) -> list[Diarienummer]:
-    """Labelled numbers and the running header's first (the paper's own), then the rest."""
+def labelled_value(texts: list[str], i: int, after: str) -> str:
+    """The text a label names: the rest of its line, or the next line when the label
+    stands alone; a value broken after a dash or slash continues on the following line."""
+    value = after.strip()
+    following = i + 1
+    if not value and following < len(texts):
+        value, following = texts[following].strip(), following + 1
+    if value.endswith(("-", "–", "/")) and following < len(texts):
+        value += texts[following].strip()
+    return value
+
+
+def labelled_numbers(texts: list[str]) -> list[Diarienummer]:
+    """The first case number behind every label in `texts` (lines in reading order)."""
     r = rules()
-    own: list[Diarienummer] = []
-    others: list[Diarienummer] = []
-    texts = [p.text for p in doc.furniture] + [p.text for p in doc.paragraphs()]
-    previous_is_label = False
-    for text in texts:
+    found: list[Diarienummer] = []
+    for i, text in enumerate(texts):
         for label in r.dnr_label.finditer(text):
-            own += [d for _, d in find_dnr(text[label.end() :][:40], labelled=True)][:1]
-        if previous_is_label:
-            own += [d for _, d in find_dnr(text[:40], labelled=True)][:1]
-        others += [d for _, d in find_dnr(text, labelled=False)]
-        previous_is_label = r.dnr_label.fullmatch(text.strip()) is not None
-    furniture_numbers = [d for p in doc.furniture for _, d in find_dnr(p.text, labelled=False)]
+            if r.dnr_foreign_label.search(text[max(0, label.start() - 4) : label.end()]):
+                continue
+            value = labelled_value(texts, i, text[label.end() :])
+            found += [d for _, d in find_dnr(value[:48], labelled=True)][:1]
+    return found
+
+
+def column_numbers(table: Paragraph) -> list[Diarienummer]:
+    """Case numbers in a table column headed by a label, or in the cell right of a label."""
+    r = rules()
+    rows = table.rows or []
+    found: list[Diarienummer] = []
+    for row_index, row in enumerate(rows):
+        for col, cell in enumerate(row):
+            if not r.dnr_label.fullmatch(cell.strip()):
+                continue
+            below = [later[col] for later in rows[row_index + 1 :] if col < len(later)]
+            beside = row[col + 1 : col + 2]
+            for value in beside + below:
+                found += [d for _, d in find_dnr(value, labelled=True)][:1]
+    return found
+
+
+def diarienummer(doc: Document) -> list[Diarienummer]:
+    """The paper's own case numbers: behind a label in its top or running headers (or at
+    the start of any paragraph), in a labelled table column, or printed with an organ
+    in the top. Numbers the body merely cites are not the paper's own."""
+    r = rules()
+    paragraphs = doc.paragraphs()
+    top = [p.text for p in paragraphs[: r.top_paragraphs]]
+    furniture = [p.text for p in doc.furniture]
+    starts = [
+        p.text
+        for p in paragraphs[r.top_paragraphs :]
+        if r.dnr_label.match(re.sub(r"^§\s*\d+\s*", "", p.text))
+    ]
+    own = labelled_numbers(furniture) + labelled_numbers(top) + labelled_numbers(starts)
+    own += [d for p in paragraphs if p.kind == "table" and p.rows for d in column_numbers(p)]
+    own += [d for text in furniture + top for _, d in find_dnr(text, labelled=False)]
     seen: set[str] = set()
     result = []
-    for dnr in own + furniture_numbers + others:
+    for dnr in own:
         if dnr.raw not in seen:
             seen.add(dnr.raw)
             result.append(dnr)
