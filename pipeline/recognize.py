@@ -21,9 +21,21 @@ FLAGS = re.IGNORECASE
 
 
 @dataclass(frozen=True)
+class DocTypeRule:
+    """Where the patterns of one document type are looked for (see recognize.yaml)."""
+
+    name: str
+    top: list[re.Pattern[str]]
+    anywhere: list[re.Pattern[str]]
+    heading: list[re.Pattern[str]]
+    first: list[re.Pattern[str]]
+
+
+@dataclass(frozen=True)
 class Rules:
     top_paragraphs: int
-    doc_types: list[tuple[str, list[re.Pattern[str]], list[re.Pattern[str]], list[re.Pattern[str]]]]
+    first_paragraphs: int
+    doc_types: list[DocTypeRule]
     answers_motion: list[re.Pattern[str]]
     dnr_label: re.Pattern[str]
     dnr_foreign_label: re.Pattern[str]
@@ -58,12 +70,14 @@ def rules() -> Rules:
     people = {"name": data["name"], "party": data["party"]}
     return Rules(
         top_paragraphs=data["top_paragraphs"],
+        first_paragraphs=data["first_paragraphs"],
         doc_types=[
-            (
-                t["type"],
-                compile_all(t.get("top", [])),
-                compile_all(t.get("anywhere", [])),
-                compile_all(t.get("heading", [])),
+            DocTypeRule(
+                name=t["type"],
+                top=compile_all(t.get("top", [])),
+                anywhere=compile_all(t.get("anywhere", [])),
+                heading=compile_all(t.get("heading", [])),
+                first=compile_all(t.get("first", [])),
             )
             for t in data["doc_types"]
         ],
@@ -129,19 +143,23 @@ def top_texts(doc: Document) -> list[str]:
 def doc_type(doc: Document) -> str:
     r = rules()
     top = top_texts(doc)
-    body = [p.text for p in doc.paragraphs()]
+    paragraphs = doc.paragraphs()
+    body = [p.text for p in paragraphs]
+    first = [p.text for p in paragraphs[: r.first_paragraphs]]
     headings = [s.heading for s in doc.sections if s.heading]
-    for name, top_patterns, anywhere, heading_patterns in r.doc_types:
+    first += headings[:1] if not first or doc.sections[0].heading else []
+    for rule in r.doc_types:
         if (
-            any(p.search(t) for p in top_patterns for t in top)
-            or any(p.search(t) for p in anywhere for t in body)
-            or any(p.search(h) for p in heading_patterns for h in headings)
+            any(p.search(t) for p in rule.first for t in first)
+            or any(p.search(t) for p in rule.top for t in top)
+            or any(p.search(t) for p in rule.anywhere for t in body)
+            or any(p.search(h) for p in rule.heading for h in headings)
         ):
-            if name == "tjansteskrivelse" and any(
+            if rule.name == "tjansteskrivelse" and any(
                 p.search(t) for p in r.answers_motion for t in body
             ):
                 return "motionssvar"
-            return name
+            return rule.name
     return "okand"
 
 
@@ -268,11 +286,13 @@ def diarienummer(doc: Document) -> list[Diarienummer]:
     own = labelled_numbers(furniture) + labelled_numbers(top) + labelled_numbers(starts)
     own += [d for p in paragraphs if p.kind == "table" and p.rows for d in column_numbers(p)]
     own += [d for text in furniture + top for _, d in find_dnr(text, labelled=False)]
-    seen: set[str] = set()
+    # The same number printed twice ("KS-2024-00103", "KS 2024-00103") is one number.
+    seen: set[tuple] = set()
     result = []
     for dnr in own:
-        if dnr.raw not in seen:
-            seen.add(dnr.raw)
+        key = (dnr.organ, dnr.year, int(dnr.number or 0), dnr.suffix)
+        if key not in seen:
+            seen.add(key)
             result.append(dnr)
     return result
 
@@ -379,9 +399,9 @@ def title(doc: Document) -> str | None:
             if re.match(r"(kallelse|föredragningslista)", p.text, FLAGS):
                 return p.text
     if doc.doc_type == "styrdokument":
-        _, top_patterns, _, _ = next(t for t in r.doc_types if t[0] == "styrdokument")
+        rule = next(t for t in r.doc_types if t.name == "styrdokument")
         for p in doc.furniture:
-            if any(pattern.search(p.text) for pattern in top_patterns):
+            if any(pattern.search(p.text) for pattern in rule.top):
                 return p.text
     for p in paragraphs[: r.top_paragraphs]:
         if is_title(p.text):

@@ -150,6 +150,31 @@ def test_the_papers_own_number_comes_first() -> None:
             "styrdokument",
         ),
         (("Anteckningar från studiebesöket", "Vi besökte biblioteket."), "okand"),
+        (("Interpellation till kommunstyrelsens ordförande om skolskjutsar",), "okand"),
+        (("Norrvik 2025-02-04", "Begäran om återremiss av ärende KS § 40"), "okand"),
+        (("2025-01-15 Norrvik", "Initiativärende i Kommunstyrelsen", "Vi föreslår att"), "okand"),
+        (("Reservation", "Vi reserverar oss mot beslutet."), "okand"),
+        (("Solpaneler på kommunens tak", "Centerpartiet föreslår genom denna motion"), "motion"),
+        (("Drogtester i skolan", "Med hänvisning till ovanstående föreslår vi:"), "motion"),
+        (
+            ("Bakgrund:", "Förslag till beslut:", "Sverigedemokraterna föreslår kommunfullmäktige"),
+            "motion",
+        ),
+        (("Sammanträde 2023-11-22", "Datum", "Klockan", "13:00"), "kallelse"),
+        (("Regionfullmäktiges sammanträde den 12 september 2017", "Tid:"), "kallelse"),
+        (("Utdrag ur protokoll", "Kommunstyrelsen"), "protokoll"),
+        (
+            (
+                "Föredras förvaltningsutskottets förslag.",
+                "Ordföranden ställer förslagen under proposition och finner bifall.",
+            ),
+            "protokoll",
+        ),
+        (("E-förslag: fler papperskorgar i parken", "Jag vill att kommunen"), "medborgarforslag"),
+        (("Fler bänkar i parken", "Jag vill därför se fler bänkar."), "medborgarforslag"),
+        (("Yttrande över motion om fler bänkar", "Nämnden avstyrker."), "motionssvar"),
+        (("MISSIV", "Förslag till beslut", "Styrelsen föreslår att avslå motionen."), "motionssvar"),
+        (("Övergripande mål", "Strategiområde 1 – hållbar utveckling"), "styrdokument"),
     ],
 )
 def test_doc_type(texts: tuple[str, ...], doc_type: str) -> None:
