@@ -173,7 +173,10 @@ def test_the_papers_own_number_comes_first() -> None:
         (("E-förslag: fler papperskorgar i parken", "Jag vill att kommunen"), "medborgarforslag"),
         (("Fler bänkar i parken", "Jag vill därför se fler bänkar."), "medborgarforslag"),
         (("Yttrande över motion om fler bänkar", "Nämnden avstyrker."), "motionssvar"),
-        (("MISSIV", "Förslag till beslut", "Styrelsen föreslår att avslå motionen."), "motionssvar"),
+        (
+            ("MISSIV", "Förslag till beslut", "Styrelsen föreslår att avslå motionen."),
+            "motionssvar",
+        ),
         (("Övergripande mål", "Strategiområde 1 – hållbar utveckling"), "styrdokument"),
     ],
 )
