@@ -52,3 +52,103 @@ def test_other_papers_have_no_kallelse_items(tmp_path: Path) -> None:
         AGENDA.replace("KALLELSE/UNDERRÄTTELSE", "§ 12 Dnr KS-2025-00014"), encoding="utf-8"
     )
     assert analyze(path).kallelse_items == []
+
+
+def kallelse(tmp_path: Path, text: str):
+    path = tmp_path / "kallelse.txt"
+    path.write_text(text, encoding="utf-8")
+    return analyze(path)
+
+
+PLAIN = """Sammanträde 2023-11-22
+
+Datum
+Klockan
+13:00
+Plats
+Kommunhuset
+
+1 Information om investeringsprojekt - Ishall, garage, avfallsterminal
+
+Ärende 1 Diarienummer 2023/KS 0362
+
+Kommunledningsutskottets förslag till beslut
+- Informationen noteras.
+
+Beskrivning av ärendet
+Förvaltningen rapporterar uppföljningen av arbetet.
+
+2 Återrapport - Ordförandeuppdrag om utredning
+
+Ärende 2 Diarienummer 2021/KS 0280 013
+
+Kommunledningsutskottets förslag till kommunstyrelsen
+- Återrapporteringen noteras.
+
+Beskrivning av ärendet
+Ordföranden mottog ett mail.
+"""
+
+
+def test_numbered_plain_lines_with_their_number_and_proposal(tmp_path: Path) -> None:
+    doc = kallelse(tmp_path, PLAIN)
+    assert doc.doc_type == "kallelse"
+    assert [(i.nr, i.arende, i.beteckning, i.forslag) for i in doc.kallelse_items] == [
+        (
+            1,
+            "Information om investeringsprojekt - Ishall, garage, avfallsterminal",
+            "2023/KS 0362",
+            "Kommunledningsutskottets förslag till beslut - Informationen noteras.",
+        ),
+        (
+            2,
+            "Återrapport - Ordförandeuppdrag om utredning",
+            "2021/KS 0280 013",
+            "Kommunledningsutskottets förslag till kommunstyrelsen - Återrapporteringen noteras.",
+        ),
+    ]
+    # The numbers belong to the items, not to the kallelse.
+    assert doc.diarienummer == []
+
+
+def test_a_bullet_number_with_the_title_below_and_a_number_with_an_organ(tmp_path: Path) -> None:
+    doc = kallelse(
+        tmp_path,
+        "Regionfullmäktiges sammanträde den 12 september 2017\n\nTid:\n10:00\n\n"
+        " • 1.\n\n  Inledning och justering m.m.\n\nBesvarande av interpellationer\n\n"
+        " • 22.\n\n  Bordlagd motion 2016:19 av Dag Larsson (S) om akutmottagningar\n\n"
+        "  LS 2016-0674\n",
+    )
+    assert [(i.nr, i.arende, i.beteckning) for i in doc.kallelse_items] == [
+        (1, "Inledning och justering m.m.", None),
+        (22, "Bordlagd motion 2016:19 av Dag Larsson (S) om akutmottagningar", "LS 2016-0674"),
+    ]
+
+
+def test_numbered_lines_carrying_their_dnr_and_continuing_on_the_next_page(
+    tmp_path: Path,
+) -> None:
+    doc = kallelse(
+        tmp_path,
+        "KALLELSE\n\nKommunfullmäktige\n\n"
+        "11. Val av justerare\n\n"
+        "12. Svar på motion om fler cykelbanor Dnr KS 2024/0123\n\n"
+        "13. Svar på medborgarförslag om en ny lekplats vid\n\n<!-- sida 2 -->\n\n"
+        "skolan i Norrvik\n\n"
+        "14. Information 13.00–13.30 Anna Berg\n",
+    )
+    assert [(i.nr, i.arende, i.beteckning) for i in doc.kallelse_items] == [
+        (11, "Val av justerare", None),
+        (12, "Svar på motion om fler cykelbanor", "KS 2024/0123"),
+        (13, "Svar på medborgarförslag om en ny lekplats vid skolan i Norrvik", None),
+        (14, "Information", None),
+    ]
+
+
+def test_numbers_that_do_not_rise_are_not_items(tmp_path: Path) -> None:
+    doc = kallelse(
+        tmp_path,
+        "KALLELSE\n\n1. Information om budgeten\n\n2. Svar på motion om parker\n\n"
+        "1 Ledamöter kallas härmed till sammanträde\n",
+    )
+    assert [i.nr for i in doc.kallelse_items] == [1, 2]
