@@ -47,7 +47,16 @@ class Rules:
     date_kinds: list[tuple[str, re.Pattern[str]]]
     iso_date: re.Pattern[str]
     long_date: re.Pattern[str]
+    day_month_year: re.Pattern[str]
+    compact_line: re.Pattern[str]
+    place_date: re.Pattern[str]
+    own_date_first_paragraphs: int
     municipality: re.Pattern[str]
+    region: re.Pattern[str]
+    municipality_places: list[re.Pattern[str]]
+    kommuner: frozenset[str]
+    party_line: re.Pattern[str]
+    parties: dict[str, str]
     municipality_domain: re.Pattern[str]
     municipality_domains: dict[str, str]
     organ: re.Pattern[str]
@@ -67,7 +76,13 @@ def rules() -> Rules:
     data = load_patterns("recognize")
     dnr = data["diarienummer"]
     months = {m: i for i, m in enumerate(data["dates"]["months"], start=1)}
-    people = {"name": data["name"], "party": data["party"]}
+    months_abbreviated = data["dates"]["month_abbreviations"]
+    month_words = sorted([*months, *months_abbreviated], key=len, reverse=True)
+    months = months | months_abbreviated
+    parties = data["parties"]
+    party_names = "|".join(sorted(map(re.escape, parties), key=len, reverse=True))
+    people = {"name": data["name"], "party": data["party"], "party_names": party_names}
+    kommuner = load_patterns("kommuner")["kommuner"]
     return Rules(
         top_paragraphs=data["top_paragraphs"],
         first_paragraphs=data["first_paragraphs"],
@@ -94,12 +109,21 @@ def rules() -> Rules:
         months=months,
         date_kinds=[(k, re.compile(p, FLAGS)) for k, p in data["dates"]["kinds"].items()],
         iso_date=re.compile(r"(?<![\w-])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\w-])"),
-        long_date=re.compile(rf"\b(\d{{1,2}}) ({'|'.join(months)}) ((?:19|20)\d\d)\b", FLAGS),
-        municipality=re.compile(data["municipality"]),
-        municipality_domain=re.compile(data["municipality_domain"]["pattern"], FLAGS),
-        municipality_domains=domain_labels(
-            load_patterns("kommuner")["kommuner"], data["municipality_domain"]["aliases"]
+        long_date=re.compile(
+            rf"\b(\d{{1,2}}) ({'|'.join(month_words)})\.? ((?:19|20)\d\d)\b", FLAGS
         ),
+        day_month_year=re.compile(data["dates"]["day_month_year"]),
+        compact_line=re.compile(data["dates"]["compact_line"]),
+        place_date=re.compile(data["dates"]["place_date"]),
+        own_date_first_paragraphs=data["dates"]["own_date_first_paragraphs"],
+        municipality=re.compile(data["municipality"]),
+        region=re.compile(data["region"]),
+        municipality_places=[re.compile(p, re.MULTILINE) for p in data["municipality_places"]],
+        kommuner=frozenset(kommuner),
+        party_line=re.compile(data["party_line"].format(**people)),
+        parties=parties,
+        municipality_domain=re.compile(data["municipality_domain"]["pattern"], FLAGS),
+        municipality_domains=domain_labels(kommuner, data["municipality_domain"]["aliases"]),
         organ=re.compile(data["organ"], FLAGS),
         authors=[re.compile(p.format(**people), re.MULTILINE) for p in data["authors"]],
         handlaggare_label=re.compile(data["handlaggare"]["label"], FLAGS),
@@ -306,28 +330,65 @@ def date_kind(context: str, doc_type_name: str) -> str:
     return "ovrigt"
 
 
+def date_candidates(text: str) -> list[tuple[re.Match[str], tuple[int, int, int]]]:
+    """(match, (year, month, day)) for every date shape in `text`."""
+    r = rules()
+    found = [
+        (m, (int(m.group(1)), int(m.group(2)), int(m.group(3)))) for m in r.iso_date.finditer(text)
+    ]
+    found += [
+        (m, (int(m.group(3)), r.months[m.group(2).lower()], int(m.group(1))))
+        for m in r.long_date.finditer(text)
+    ]
+    found += [
+        (m, (int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        for m in r.day_month_year.finditer(text)
+    ]
+    compact = r.compact_line.search(text.strip())
+    if compact:
+        yy, mm, dd = (int(g) for g in compact.groups())
+        found.append((compact, (2000 + yy if yy < 70 else 1900 + yy, mm, dd)))
+    return found
+
+
+def is_own_date_line(text: str, position: int) -> bool:
+    """A line that dates the paper itself: a place and a date (a signature), or a short
+    line among the first ("Motion 2024-09-09", "080331:")."""
+    r = rules()
+    return bool(r.place_date.match(text.strip())) or (
+        position < r.own_date_first_paragraphs and len(text.split()) <= 4
+    )
+
+
 def dates(doc: Document) -> list[DateMention]:
+    """Every date with its kind; a motion's or medborgarförslag's own date (its signature
+    or letterhead date, or its "Datum") takes the paper's type as kind."""
     r = rules()
     found: list[DateMention] = []
     seen: set[tuple[str, dt.date]] = set()
     previous = ""
-    for paragraph in [*doc.furniture, *doc.paragraphs()]:
+    proposal = doc.doc_type in ("motion", "medborgarforslag")
+    body = doc.paragraphs()
+    for position, paragraph in enumerate([*doc.furniture, *body]):
         text = paragraph.text
-        candidates = [
-            (m, (int(m.group(1)), int(m.group(2)), int(m.group(3))))
-            for m in r.iso_date.finditer(text)
-        ] + [
-            (m, (int(m.group(3)), r.months[m.group(2).lower()], int(m.group(1))))
-            for m in r.long_date.finditer(text)
-        ]
-        for m, (year, month, day) in candidates:
-            try:
-                date = dt.date(year, month, day)
-            except ValueError:
+        position -= len(doc.furniture)
+        for m, (year, month, day) in date_candidates(text):
+            if not is_valid_date(year, month, day):
                 continue
+            date = dt.date(year, month, day)
             before = text[max(0, m.start() - 40) : m.start()]
             context = before if before.strip() else previous
             kind = date_kind(context, doc.doc_type)
+            compact = m.re is r.compact_line
+            if (
+                proposal
+                and position >= 0
+                and (
+                    kind == "dokument"
+                    or (kind == "ovrigt" and (compact or is_own_date_line(text, position)))
+                )
+            ):
+                kind = doc.doc_type
             if (kind, date) not in seen:
                 seen.add((kind, date))
                 found.append(DateMention(kind=kind, date=date, raw=m.group(0)))
@@ -336,19 +397,37 @@ def dates(doc: Document) -> list[DateMention]:
 
 
 def municipality(doc: Document) -> str | None:
+    """The municipality (or region) the paper belongs to: "X kommun", "Region X", a
+    place its signature or address names, else its own web or e-mail domain."""
     r = rules()
     texts = [p.text for p in doc.furniture] + top_texts(doc) + [p.text for p in doc.paragraphs()]
     for text in texts:
         for m in r.municipality.finditer(text):
             name = m.group("name") or m.group("caps").title()
-            # "Mariestads kommun" is the genitive of Mariestad; "Borås kommun" is not.
-            if name.endswith("s") and len(name) > 3 and name[-2] not in "aeiouyåäö":
-                name = name[:-1]
-            return name
+            return genitive_stem(name)
+    for text in texts:
+        m = r.region.search(text)
+        if m:
+            name = m.group("name") or m.group("lt")
+            return name if name in r.kommuner else f"Region {name}"
+    for pattern in r.municipality_places:
+        for text in texts:
+            for m in pattern.finditer(text):
+                place = m.group("place")
+                for name in (place, genitive_stem(place)):
+                    if name in r.kommuner:
+                        return name
     headings = [s.heading for s in doc.sections if s.heading]
     return municipality_from_domains(
         [p.text for p in doc.furniture] + headings + [p.text for p in doc.paragraphs()]
     )
+
+
+def genitive_stem(name: str) -> str:
+    """ "Mariestads" is the genitive of Mariestad; "Borås" is not a genitive."""
+    if name.endswith("s") and len(name) > 3 and name[-2] not in "aeiouyåäö":
+        return name[:-1]
+    return name
 
 
 def municipality_from_domains(texts: list[str]) -> str | None:
@@ -414,22 +493,34 @@ def authors(doc: Document) -> list[Author]:
     found: list[Author] = []
     paragraphs = doc.paragraphs()
     # A signature stands last; phrases such as "Motion från X (KB)" anywhere.
-    signature = paragraphs[-4:] if doc.doc_type in ("motion", "medborgarforslag") else []
+    signature = paragraphs[-6:] if doc.doc_type in ("motion", "medborgarforslag") else []
     for pattern_index, pattern in enumerate(r.authors):
         signature_only = pattern.pattern.startswith("^")
         for p in signature if signature_only else paragraphs:
             for m in pattern.finditer(p.text):
                 groups = m.groupdict()
-                author = Author(
-                    name=groups["name"], party=groups.get("party"), role=groups.get("role")
-                )
+                party = groups.get("party") or r.parties.get(groups.get("party_name") or "")
+                author = Author(name=groups["name"], party=party, role=groups.get("role"))
                 if all(a.name != author.name for a in found):
                     found.append(author)
         # The first three patterns are phrases ("Motion från X (KB)"); a paper that names
         # its authors so needs no guess from a signature block.
         if found and pattern_index < 3:
             break
-    return found
+    return found + signed_with_party_line(signature, found)
+
+
+def signed_with_party_line(signature: list[Paragraph], found: list[Author]) -> list[Author]:
+    """A name on one line and the party on the next ("Centerpartiet i Vimmerby")."""
+    r = rules()
+    extra: list[Author] = []
+    for current, following in zip(signature, signature[1:], strict=False):
+        party = r.party_line.match(following.text.strip())
+        if party and r.name.match(current.text.strip()):
+            name = current.text.strip()
+            if all(a.name != name for a in found + extra):
+                extra.append(Author(name=name, party=r.parties[party.group("party_name")]))
+    return extra
 
 
 def handlaggare(doc: Document) -> str | None:

@@ -309,3 +309,85 @@ def test_the_corpus_is_present_for_the_gold_comparison() -> None:
 def test_recognize_is_a_pure_stage() -> None:
     doc = paper("Motion om fler cykelbanor i Norrvik")
     assert recognize(doc).doc_type == "motion"
+
+
+@pytest.mark.parametrize(
+    ("texts", "date"),
+    [
+        (("Motion om fler bänkar", "Vi föreslår att", "Norrvik den 4 februari 2025"), "2025-02-04"),
+        (("Motion om fler bänkar", "Datum 2025-02-04", "Vi föreslår att"), "2025-02-04"),
+        (("Motion om fler bänkar", "Vi föreslår att", "Norrvik 4/2 2025"), "2025-02-04"),
+        (("Motion om fler bänkar", "Vi föreslår att", "Lidköping 2014-06-16"), "2014-06-16"),
+        (("080331:", "Motion om åtgärder mot drogsamhället"), "2008-03-31"),
+        (("Motion 2024-09-09", "Ökat samarbete för barns hälsa"), "2024-09-09"),
+        (("Motion till fullmäktige om ID-kontroller Kungsbacka 230928",), "2023-09-28"),
+        (("Motion om fler bänkar", "Vi föreslår att", "Norrvik den 4 feb. 2025"), "2025-02-04"),
+    ],
+)
+def test_a_motions_own_date_wherever_it_is_printed(texts: tuple[str, ...], date: str) -> None:
+    doc = paper(*texts)
+    assert doc.doc_type == "motion"
+    assert [str(d.date) for d in doc.dates if d.kind == "motion"] == [date]
+
+
+def test_dates_the_motion_mentions_are_not_its_own() -> None:
+    doc = paper(
+        "Motion om trygghet",
+        "Kommunstyrelsen beslutade den 6 oktober 2020 om en plan, antagen av KS 2023-06-20.",
+        "Vi föreslår att planen ses över.",
+    )
+    assert [d for d in doc.dates if d.kind == "motion"] == []
+    assert len(doc.dates) == 2
+
+
+@pytest.mark.parametrize(
+    ("texts", "name", "party"),
+    [
+        (
+            ("Motion om ordningsvakter", "Vi yrkar att", "Taisto Tikkanen, Sverigedemokraterna"),
+            "Taisto Tikkanen",
+            "SD",
+        ),
+        (
+            ("Motion om solel", "Vi föreslår att", "Ingela Nilsson", "Centerpartiet i Vimmerby"),
+            "Ingela Nilsson",
+            "C",
+        ),
+        (
+            ("Motion om solel", "Vi föreslår att", "Inga Jonasson, för Vänsterpartiet i Älmhult"),
+            "Inga Jonasson",
+            "V",
+        ),
+        (
+            ("Motion om drogtester", "Vi föreslår att", "Markus Wiechel (SD)"),
+            "Markus Wiechel",
+            "SD",
+        ),
+    ],
+)
+def test_signatures_with_the_party_written_out(
+    texts: tuple[str, ...], name: str, party: str
+) -> None:
+    assert [(a.name, a.party) for a in paper(*texts).authors] == [(name, party)]
+
+
+@pytest.mark.parametrize(
+    ("texts", "municipality"),
+    [
+        (
+            ("Motion om solel", "Vi föreslår att", "Ingela Nilsson", "Centerpartiet i Vimmerby"),
+            "Vimmerby",
+        ),
+        (("Motion om solel", "Vi föreslår att", "Lidköping 2014-06-16"), "Lidköping"),
+        (("Till Lidköpings kommunfullmäktige", "Motion om ett ungdomsråd"), "Lidköping"),
+        (("Motion", "Till Kommunfullmäktige i Lekebergs Kommun"), "Lekeberg"),
+        (("Sverigedemokraterna Kungsbacka genom", "Stefan Jägnert (SD)"), "Kungsbacka"),
+        (("Motion", "Till: Regionfullmäktige", "Region Jönköpings län"), "Region Jönköpings län"),
+        (("Region Gotland", "Motion om bilpool"), "Gotland"),
+        (("Motion om solel", "Vi föreslår att", "Norrvik den 4 februari 2025"), None),
+    ],
+)
+def test_municipality_from_signature_address_or_region(
+    texts: tuple[str, ...], municipality: str | None
+) -> None:
+    assert paper(*texts).municipality == municipality
