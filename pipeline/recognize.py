@@ -65,6 +65,8 @@ class Rules:
     contact: re.Pattern[str]
     name: re.Pattern[str]
     not_title: list[re.Pattern[str]]
+    kind_led_title: re.Pattern[str]
+    title_furniture: re.Pattern[str]
 
 
 def compile_all(patterns: list[str], flags: int = FLAGS) -> list[re.Pattern[str]]:
@@ -130,6 +132,8 @@ def rules() -> Rules:
         contact=re.compile(data["handlaggare"]["contact"], FLAGS),
         name=re.compile(rf"^{data['name']}$"),
         not_title=compile_all(data["not_title"]),
+        kind_led_title=re.compile(data["kind_led_title"], FLAGS),
+        title_furniture=re.compile(data["title_furniture"], FLAGS),
     )
 
 
@@ -457,34 +461,64 @@ def is_title(text: str) -> bool:
     r = rules()
     words = text.split()
     return (
-        4 <= len(words) <= 40
+        3 <= len(words) <= 40
         and text[:1].isupper()
-        and not text.endswith((".", ":"))
+        and not text.endswith((".", ":", ";"))
         and not any(p.search(text) for p in r.not_title)
-        and not r.iso_date.search(text)
-        and not find_dnr(text, labelled=False)
+        and not r.place_date.match(text)
+        and not (r.iso_date.search(text) and len(words) < 4)
+        and not (r.long_date.search(text) and len(words) < 6)
+        and not any(pos == 0 for pos, _ in find_dnr(text, labelled=False))
     )
+
+
+def title_candidate(text: str) -> str:
+    """A line as a title: a kind-led line without its closing stop, colon or semicolon,
+    any line without a trailing place and date ("... ID-kontroller Kungsbacka 230928")."""
+    r = rules()
+    text = r.compact_line.sub("", text).strip() if r.compact_line.search(text) else text
+    return text.rstrip(" .:;") if r.kind_led_title.match(text) else text
+
+
+def protokoll_title(paragraphs: list[Paragraph]) -> str | None:
+    """The § line when it carries the subject ("§ 257 Besvarande av motion ..."), else the
+    line after it ("§ 197 Dnr KS-2024-00850" / "Svar på motion ...")."""
+    r = rules()
+    for i, p in enumerate(paragraphs[: r.top_paragraphs]):
+        paragraph_sign = re.match(r"^(?:[A-ZÅÄÖ]{1,6} )?§\s*\d+", p.text)
+        if paragraph_sign:
+            subject = r.dnr_label.split(p.text[paragraph_sign.end() :])[0]
+            if len(subject.split()) >= 4:
+                return p.text
+            if i + 1 < len(paragraphs):
+                return paragraphs[i + 1].text
+    return None
 
 
 def title(doc: Document) -> str | None:
     paragraphs = doc.paragraphs()
     r = rules()
-    if doc.doc_type == "protokoll":
-        for i, p in enumerate(paragraphs[: r.top_paragraphs]):
-            if p.text.startswith("§") and i + 1 < len(paragraphs):
-                return paragraphs[i + 1].text
+    if doc.doc_type == "protokoll" and (found := protokoll_title(paragraphs)):
+        return found
     if doc.doc_type == "kallelse":
+        rule = next(t for t in r.doc_types if t.name == "kallelse")
         for p in paragraphs[: r.top_paragraphs]:
-            if re.match(r"(kallelse|föredragningslista)", p.text, FLAGS):
+            if re.match(r"(kallelse|föredragningslista)", p.text, FLAGS) or any(
+                pattern.search(p.text) for pattern in rule.first
+            ):
                 return p.text
     if doc.doc_type == "styrdokument":
         rule = next(t for t in r.doc_types if t.name == "styrdokument")
         for p in doc.furniture:
             if any(pattern.search(p.text) for pattern in rule.top):
+                return r.title_furniture.sub("", p.text).strip()
+        for p in paragraphs[: r.first_paragraphs]:
+            if any(pattern.search(p.text) for pattern in rule.first):
                 return p.text
     for p in paragraphs[: r.top_paragraphs]:
-        if is_title(p.text):
-            return p.text
+        candidate = title_candidate(p.text)
+        if is_title(candidate):
+            return candidate
     return None
 
 

@@ -391,3 +391,62 @@ def test_municipality_from_signature_address_or_region(
     texts: tuple[str, ...], municipality: str | None
 ) -> None:
     assert paper(*texts).municipality == municipality
+
+
+@pytest.mark.parametrize(
+    ("texts", "title"),
+    [
+        (
+            (
+                "2024-01-30",
+                "Motion till kommunfullmäktige om tolkavgift i Norrviks kommun:",
+                "Tolkavgift",
+            ),
+            "Motion till kommunfullmäktige om tolkavgift i Norrviks kommun",
+        ),
+        (
+            ("Till Norrviks kommunfullmäktige", "Motion angående ett ungdomsråd."),
+            "Motion angående ett ungdomsråd",
+        ),
+        (
+            ("Motion till fullmäktige om ID-kontroller Norrvik 230928", "Vi föreslår att"),
+            "Motion till fullmäktige om ID-kontroller",
+        ),
+        (
+            ("Kr . eS Socialdemokraterna", "Motion 2024-09-09", "Ökat samarbete för barns hälsa"),
+            "Ökat samarbete för barns hälsa",
+        ),
+        (
+            ("Norrvik den 24 september 2023", "Motion", "Fler bänkar i parken"),
+            "Fler bänkar i parken",
+        ),
+        (
+            (
+                "2025-01-15 Norrvik",
+                "Initiativärende i Kommunstyrelsen",
+                "Ansökan om investeringsstöd",
+            ),
+            "Ansökan om investeringsstöd",
+        ),
+        (
+            ("Reservation", "Reservation mot beslut fattat av Kommunfullmäktige 2020-08-27;"),
+            "Reservation mot beslut fattat av Kommunfullmäktige 2020-08-27",
+        ),
+        (
+            ("Norrvik 2018-02-27", "Begäran om återremiss av ärende KS § 40 KS 2017.0361"),
+            "Begäran om återremiss av ärende KS § 40 KS 2017.0361",
+        ),
+        (
+            ("Dnr KS 2019/389", "§ 257 Besvarande av motion om måltider", "Beslut"),
+            "§ 257 Besvarande av motion om måltider",
+        ),
+        (
+            ("SAMMANTRÄDESPROTOKOLL", "KS § 88", "Motion. Inrättande av bilpool"),
+            "Motion. Inrättande av bilpool",
+        ),
+        (("Övergripande mål 2024", "Kommunen ska vara trygg"), "Övergripande mål 2024"),
+        (("Sammanträde 2023-11-22", "Datum", "Klockan"), "Sammanträde 2023-11-22"),
+    ],
+)
+def test_titles_as_printed(texts: tuple[str, ...], title: str) -> None:
+    assert paper(*texts).title == title
