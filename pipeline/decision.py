@@ -36,6 +36,9 @@ def patterns() -> dict:
         "supports_proposal": re.compile(data["supports_proposal"], flags),
         "reservation": re.compile(data["reservation"], flags),
         "per_att_sats": re.compile(data["per_att_sats"], flags),
+        "per_att_sats_passive": re.compile(data["per_att_sats_passive"], flags),
+        "proposal_noun": re.compile(data["proposal_noun"], flags),
+        "proposal_noun_words": data["proposal_noun_words"],
         "decision_sentence": re.compile(data["decision_sentence"], flags | re.MULTILINE),
         "decision_sentence_paragraphs": data["decision_sentence_paragraphs"],
         "adopts_proposal": re.compile(data["adopts_proposal"], flags),
@@ -55,7 +58,18 @@ def decision_section(doc: Document) -> Section | None:
 
 def outcome(text: str) -> str | None:
     """The outcome a decision text states; parts decided differently combine."""
-    found = [name for name, pattern in patterns()["outcomes"] if pattern.search(text)]
+    p = patterns()
+    matches = [(name, m) for name, pattern in p["outcomes"] for m in pattern.finditer(text)]
+    words = p["proposal_noun_words"]
+    about = [
+        name
+        for name, m in matches
+        if p["proposal_noun"].search(
+            " ".join(text[: m.start()].split()[-words:] + text[m.end() :].split()[:words])
+        )
+    ]
+    found = list(dict.fromkeys(about or [name for name, _ in matches]))
+    found.sort(key=[name for name, _ in p["outcomes"]].index)
     if "bifall" in found and ("avslag" in found or "besvarad" in found):
         return "delvis_bifall"
     if "avslag" in found and "besvarad" in found and "delvis_bifall" not in found:
@@ -135,7 +149,9 @@ def reservations(doc: Document) -> list[str]:
 
 def per_att_sats(text: str) -> dict[int, str]:
     result: dict[int, str] = {}
-    for m in patterns()["per_att_sats"].finditer(text):
+    matches = [*patterns()["per_att_sats"].finditer(text)]
+    matches += patterns()["per_att_sats_passive"].finditer(text)
+    for m in matches:
         verdict = outcome(m.group("verb"))
         if verdict:
             for number in re.findall(r"\d+", m.group("numbers")):

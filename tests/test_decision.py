@@ -55,6 +55,7 @@ from pipeline.document import Document, Paragraph, Section, Source
             "gäller ägandeförhållande samt, att anse motionen besvarad när det gäller patienterna.",
             "avslag",
         ),
+        ("Kommunfullmäktige avslår Lisa Anderssons yrkande och bifaller motionen.", "bifall"),
         ("Informationen noteras.", None),
         ("Kommunstyrelsens arbetsutskott godkänner den övergripande tidsplanen.", None),
     ],
@@ -258,3 +259,12 @@ def test_numbered_decision_points_keep_their_numbers_up_to_the_next_label() -> N
         "1. Kommunfullmäktige bifaller motionen. 2. Förvaltningen får i uppdrag."
     )
     assert doc.decision.outcome == "bifall"
+
+
+def test_outcomes_per_att_sats_in_the_passive() -> None:
+    doc = paper(
+        text("Förslag till beslut"),
+        text("Att-sats 1 bifalls, att-satserna 2 och 3 avslås och att-sats 4 anses besvarad."),
+    )
+    assert doc.decision.per_att_sats == {1: "bifall", 2: "avslag", 3: "avslag", 4: "besvarad"}
+    assert doc.decision.outcome == "delvis_bifall"

@@ -151,6 +151,8 @@ def test_the_papers_own_number_comes_first() -> None:
         ),
         (("Anteckningar från studiebesöket", "Vi besökte biblioteket."), "okand"),
         (("Interpellation till kommunstyrelsens ordförande om skolskjutsar",), "okand"),
+        (("Svar på interpellation om skolskjutsar", "Vi föreslår att"), "okand"),
+        (("Enkel fråga till kommunalrådet", "Jag vill att"), "okand"),
         (("Norrvik 2025-02-04", "Begäran om återremiss av ärende KS § 40"), "okand"),
         (("2025-01-15 Norrvik", "Initiativärende i Kommunstyrelsen", "Vi föreslår att"), "okand"),
         (("Reservation", "Vi reserverar oss mot beslutet."), "okand"),
