@@ -136,13 +136,18 @@ def plain_items(doc: Document) -> list[KallelseItem]:
         start = item_start(line, following)
         if start and (not starts or start[0] > starts[-1][1]):
             starts.append((i, *start))
+    columns = column_header(all_lines[: starts[0][0]] if starts else [])
     items = []
     for k, (i, nr, title) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(all_lines)
         body = all_lines[i + 1 : end]
         if body and body[0].text == title:
             body = body[1:]
-        title, beteckning = split_title(title)
+        forslag_cell = None
+        if columns:
+            title, beteckning, forslag_cell = split_columns(title, "forslag" in columns)
+        else:
+            title, beteckning = split_title(title)
         # A title broken by a page break goes on in lower case.
         while body and not body[0].heading and body[0].text[:1].islower():
             title, body = f"{title} {body[0].text}", body[1:]
@@ -155,7 +160,7 @@ def plain_items(doc: Document) -> list[KallelseItem]:
                 nr=nr,
                 arende=without_time_slot(title),
                 beteckning=beteckning or (numbers[0].raw if numbers else None),
-                forslag=proposal(body),
+                forslag=forslag_cell or proposal(body),
                 locations=[
                     Location(
                         page=all_lines[i].paragraph.page, paragraph=all_lines[i].paragraph.index
@@ -164,6 +169,31 @@ def plain_items(doc: Document) -> list[KallelseItem]:
             )
         )
     return items
+
+
+def column_header(before: list[Line]) -> set[str]:
+    """The columns an unruled agenda's header line names ("Nr Ärende Beteckning Förslag"),
+    when its cells were flattened into one line of text."""
+    columns, _ = patterns()
+    for line in before:
+        words = line.text.split()
+        named = {name for word in words for name, pattern in columns.items() if pattern.match(word)}
+        if {"arende", "beteckning"} <= named and len(words) <= 6:
+            return named
+    return set()
+
+
+def split_columns(row: str, has_proposal: bool) -> tuple[str, str | None, str | None]:
+    """A flattened row of an unruled agenda: the ärende, then the case number (the
+    Beteckning column labels it), then the proposal."""
+    from pipeline.recognize import find_dnr
+
+    numbers = find_dnr(row, labelled=True)
+    if not numbers:
+        return row, None, None
+    position, number = numbers[0]
+    after = row[position + len(number.raw) :].strip()
+    return row[:position].strip(), number.raw, (after or None) if has_proposal else None
 
 
 def split_title(title: str) -> tuple[str, str | None]:

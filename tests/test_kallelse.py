@@ -152,3 +152,22 @@ def test_numbers_that_do_not_rise_are_not_items(tmp_path: Path) -> None:
         "1 Ledamöter kallas härmed till sammanträde\n",
     )
     assert [i.nr for i in doc.kallelse_items] == [1, 2]
+
+
+def test_an_unruled_agenda_whose_header_line_names_the_columns(tmp_path: Path) -> None:
+    doc = kallelse(
+        tmp_path,
+        "KALLELSE\n\nKommunstyrelsen\n\n"
+        "Nr   Ärende                                   Beteckning     Förslag\n\n"
+        "1.   Information om samråd                    2025-00014\n\n"
+        "2.   Svar på motion om fler cykelbanor        KS 2024/0123   Kommunstyrelsen avslår motionen.\n",
+    )
+    assert [(i.nr, i.arende, i.beteckning, i.forslag) for i in doc.kallelse_items] == [
+        (1, "Information om samråd", "2025-00014", None),
+        (
+            2,
+            "Svar på motion om fler cykelbanor",
+            "KS 2024/0123",
+            "Kommunstyrelsen avslår motionen.",
+        ),
+    ]
