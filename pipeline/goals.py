@@ -34,6 +34,8 @@ def patterns() -> dict:
         "deadline": re.compile(data["deadline"], flags),
         "quoting_types": frozenset(data["quoting_types"]),
         "proposal_clause": re.compile(data["proposal_clause"], flags),
+        "labelled_goal": re.compile(data["labelled_goal"]),
+        "measure_label": re.compile(data["measure_label"], flags),
     }
 
 
@@ -75,8 +77,32 @@ def list_goals(doc: Document) -> list[tuple[int, Goal]]:
             if paragraph.kind == "list_item":
                 if is_goal_intro(intro) and not patterns()["proposal_clause"].match(paragraph.text):
                     found.append((paragraph.index, goal(paragraph.text, paragraph, intro)))
-            else:
+            elif not patterns()["measure_label"].match(paragraph.text.strip()):
                 intro = paragraph.text
+    return found
+
+
+def labelled_goals(doc: Document) -> list[tuple[int, Goal]]:
+    """Goals behind a numbered goal-area label, on its line or on the next."""
+    p = patterns()
+    found = []
+    paragraphs = doc.paragraphs()
+    for i, paragraph in enumerate(paragraphs):
+        m = p["labelled_goal"].match(paragraph.text.strip())
+        if paragraph.kind != "text" or m is None:
+            continue
+        label = m.group("label")
+        if m.group("text"):
+            text, where = m.group("text"), paragraph
+        elif i + 1 < len(paragraphs) and paragraphs[i + 1].kind == "text":
+            where = paragraphs[i + 1]
+            if p["labelled_goal"].match(where.text.strip()):
+                continue
+            text = where.text
+        else:
+            continue
+        found.append((where.index, goal(text, where, label)))
+        found[-1][1].level = found[-1][1].level or label.lower()
     return found
 
 
@@ -121,7 +147,10 @@ def extract_goals(doc: Document) -> Document:
     clauses = {loc.paragraph for a in doc.att_satser for loc in a.locations}
     found = [
         (index, g)
-        for index, g in list_goals(doc) + heading_goals(doc) + ambition_goals(doc)
+        for index, g in list_goals(doc)
+        + labelled_goals(doc)
+        + heading_goals(doc)
+        + ambition_goals(doc)
         if index not in clauses
     ]
     doc.goals = [g for _, g in sorted(found, key=lambda pair: pair[0])]

@@ -115,3 +115,32 @@ def test_goals_named_before_the_sentence_that_opens_the_list_do_not_count(tmp_pa
         "• Uppdra till nämnderna att precisera verksamheten\n",
     )
     assert goals == []
+
+
+def test_goals_behind_numbered_goal_area_labels(tmp_path: Path) -> None:
+    goals = goals_of(
+        tmp_path,
+        "Övergripande mål\n\nStrategiområde 1 – hållbar utveckling\n\nMålområde 1:1\n\n"
+        "Förenkling leder till att fler kan göra det som är långsiktigt hållbart.\n\n"
+        "Målområde 1:2\n\nGod utbildning ges.\n",
+    )
+    assert [(g.text, g.level) for g in goals] == [
+        ("hållbar utveckling", "strategiområde"),
+        ("Förenkling leder till att fler kan göra det som är långsiktigt hållbart.", "målområde"),
+        ("God utbildning ges.", "målområde"),
+    ]
+
+
+def test_a_measure_label_between_goals_opens_no_new_list(tmp_path: Path) -> None:
+    goals = goals_of(
+        tmp_path,
+        "Övergripande mål 2024\n\n"
+        "  • Kommunen ska vara en attraktiv arbetsgivare\n\n"
+        "   • Medarbetarna är nöjda med sin arbetsplats\n\n    Målvärde\n"
+        "   • Sjukfrånvaron minskar\n\n    Målvärde\n",
+    )
+    assert [g.text for g in goals] == [
+        "Kommunen ska vara en attraktiv arbetsgivare",
+        "Medarbetarna är nöjda med sin arbetsplats",
+        "Sjukfrånvaron minskar",
+    ]
