@@ -68,14 +68,17 @@ def goal(text: str, paragraph: Paragraph, context: str, target: str | None = Non
     )
 
 
-def list_goals(doc: Document) -> list[tuple[int, Goal]]:
-    """Items of lists whose introduction (the paragraph or heading before) names goals."""
+def list_goals(doc: Document, goal_headings: set[str]) -> list[tuple[int, Goal]]:
+    """Items of lists whose introduction (the paragraph or heading before) names goals,
+    or is itself a goal heading (a mål's fokusområden listed right under it)."""
     found = []
     for section in doc.sections:
         intro = section.heading or ""
         for paragraph in section.paragraphs:
             if paragraph.kind == "list_item":
-                if is_goal_intro(intro) and not patterns()["proposal_clause"].match(paragraph.text):
+                if (is_goal_intro(intro) or intro in goal_headings) and not patterns()[
+                    "proposal_clause"
+                ].match(paragraph.text):
                     found.append((paragraph.index, goal(paragraph.text, paragraph, intro)))
             elif not patterns()["measure_label"].match(paragraph.text.strip()):
                 intro = paragraph.text
@@ -145,11 +148,13 @@ def extract_goals(doc: Document) -> Document:
         doc.goals = []
         return doc
     clauses = {loc.paragraph for a in doc.att_satser for loc in a.locations}
+    headings = heading_goals(doc)
+    numbered = {p.text for p in doc.paragraphs() for index, _ in headings if p.index == index}
     found = [
         (index, g)
-        for index, g in list_goals(doc)
+        for index, g in list_goals(doc, numbered)
         + labelled_goals(doc)
-        + heading_goals(doc)
+        + headings
         + ambition_goals(doc)
         if index not in clauses
     ]
