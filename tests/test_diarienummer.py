@@ -172,3 +172,17 @@ def test_the_addressees_number_is_not_the_papers_own() -> None:
     assert [d.raw for d in paper("Ert dnr 2024-00123", "Vårt dnr KS 2024/17").diarienummer] == [
         "KS 2024/17"
     ]
+
+
+@pytest.mark.parametrize(
+    ("labels", "values", "raw"),
+    [
+        ("Datum Diarienummer", "2025-08-12 KS-2024-00850", "KS-2024-00850"),
+        ("Handläggare Datum Dnr", "Anna Berg 2025-08-12 2024-00850", "2024-00850"),
+        ("Datum Vårt dnr Sida", "2025-08-12 KS 2024/17 1 (3)", "KS 2024/17"),
+    ],
+)
+def test_an_unruled_header_row_flattened_under_its_labels(
+    labels: str, values: str, raw: str
+) -> None:
+    assert [d.raw for d in paper("TJÄNSTESKRIVELSE", labels, values).diarienummer] == [raw]

@@ -180,6 +180,10 @@ def test_the_papers_own_number_comes_first() -> None:
             "motionssvar",
         ),
         (("Övergripande mål", "Strategiområde 1 – hållbar utveckling"), "styrdokument"),
+        (
+            ("TJÄNSTESKRIVELSE", "Parkering", "Vi föreslår att nämnden godkänner planen."),
+            "tjansteskrivelse",
+        ),
     ],
 )
 def test_doc_type(texts: tuple[str, ...], doc_type: str) -> None:
