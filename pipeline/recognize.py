@@ -515,11 +515,24 @@ def title(doc: Document) -> str | None:
         for p in paragraphs[: r.first_paragraphs]:
             if any(pattern.search(p.text) for pattern in rule.first):
                 return p.text
-    for p in paragraphs[: r.top_paragraphs]:
-        candidate = title_candidate(p.text)
+    for text in top_lines(doc)[: r.top_paragraphs]:
+        candidate = title_candidate(text)
         if is_title(candidate):
             return candidate
     return None
+
+
+def top_lines(doc: Document) -> list[str]:
+    """The paper's lines in reading order, a heading that names the paper included (a
+    Word title set as Heading 1), the standard part headings ("Bakgrund") left out."""
+    from pipeline.segment import known_headings
+
+    found: list[str] = []
+    for section in doc.sections:
+        if section.heading and not known_headings().match(section.heading):
+            found.append(section.heading)
+        found += [p.text for p in section.paragraphs]
+    return found
 
 
 def authors(doc: Document) -> list[Author]:

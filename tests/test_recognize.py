@@ -456,3 +456,20 @@ def test_municipality_from_signature_address_or_region(
 )
 def test_titles_as_printed(texts: tuple[str, ...], title: str) -> None:
     assert paper(*texts).title == title
+
+
+def test_a_title_set_as_a_word_heading() -> None:
+    paragraphs = [
+        Paragraph(text="Motion", page=1, index=0),
+        Paragraph(text="Fler cykelbanor i Norrvik", page=1, index=1, kind="heading", level=1),
+        Paragraph(text="Vi föreslår att kommunen bygger fler.", page=1, index=2),
+        Paragraph(text="Bakgrund", page=1, index=3, kind="heading", level=1),
+        Paragraph(text="Det saknas cykelbanor i hela kommunen idag.", page=1, index=4),
+    ]
+    doc = run_stages(
+        Document(
+            source=Source(path="x.docx", sha256="", format="docx", size=0),
+            sections=[Section(heading=None, level=0, paragraphs=paragraphs)],
+        )
+    )
+    assert doc.title == "Fler cykelbanor i Norrvik"
