@@ -125,7 +125,8 @@ def rules() -> Rules:
         party_line=re.compile(data["party_line"].format(**people)),
         parties=parties,
         municipality_domain=re.compile(data["municipality_domain"]["pattern"], FLAGS),
-        municipality_domains=domain_labels(kommuner, data["municipality_domain"]["aliases"]),
+        municipality_domains=domain_labels(kommuner, data["municipality_domain"]["aliases"])
+        | region_labels(load_patterns("kommuner")["regioner"]),
         organ=re.compile(data["organ"], FLAGS),
         authors=[re.compile(p.format(**people), re.MULTILINE) for p in data["authors"]],
         handlaggare_label=re.compile(data["handlaggare"]["label"], FLAGS),
@@ -158,6 +159,11 @@ def domain_labels(names: list[str], aliases: dict[str, str]) -> dict[str, str]:
             owners.setdefault(label, set()).add(name)
     labels = {label: next(iter(named)) for label, named in owners.items() if len(named) == 1}
     return labels | aliases
+
+
+def region_labels(regions: list[str]) -> dict[str, str]:
+    """Domain label -> region: "regionhalland" -> "Region Halland"."""
+    return {"region" + re.sub(r"\s+", "", ascii_fold(name)): f"Region {name}" for name in regions}
 
 
 def top_texts(doc: Document) -> list[str]:
@@ -590,6 +596,18 @@ def contact_person(top: list[Paragraph]) -> str | None:
     for current, following in zip(top, top[1:], strict=False):
         if r.name.match(current.text) and r.contact.search(following.text):
             return current.text
+    return None
+
+
+def printed_kind(doc: Document) -> str | None:
+    """The kind an `okand` paper prints for itself ("Interpellation", "Reservation",
+    "Initiativärende"): the schema has no type for it, so it is kept as printed."""
+    rule = next(t for t in rules().doc_types if t.name == "okand")
+    for p in doc.paragraphs()[: rules().first_paragraphs]:
+        for pattern in rule.first:
+            m = pattern.search(p.text)
+            if m:
+                return m.group(0)
     return None
 
 

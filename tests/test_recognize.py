@@ -11,7 +11,7 @@ from conftest import CORPUS, SAMPLES, needs_corpus
 
 from pipeline.analyze import analyze, run_stages
 from pipeline.document import Document, Paragraph, Section, Source
-from pipeline.recognize import ascii_fold, find_dnr, recognize, rules
+from pipeline.recognize import ascii_fold, find_dnr, printed_kind, recognize, rules
 from pipeline.resources import load_patterns
 
 
@@ -254,8 +254,9 @@ def test_the_list_of_kommuner_is_complete() -> None:
 
 def test_every_domain_label_names_a_listed_kommun() -> None:
     kommuner = set(load_patterns("kommuner")["kommuner"])
+    regioner = {f"Region {r}" for r in load_patterns("kommuner")["regioner"]}
     labels = rules().municipality_domains
-    assert set(labels.values()) == kommuner
+    assert set(labels.values()) == kommuner | regioner
     assert all(label == ascii_fold(label) and " " not in label for label in labels)
     assert (labels["ange"], labels["upplandsvasby"], labels["malung-salen"]) == (
         "Ånge",
@@ -287,6 +288,7 @@ def test_every_domain_label_names_a_listed_kommun() -> None:
         (("Se www.lansstyrelsen.se och www.riksdagen.se",), None),
         (("Synpunkter till info@ange.se.example.com",), None),
         (("Timrå kommun", "Kontakt: elin.rapp@ange.se"), "Timrå"),
+        (("Till: Regionfullmäktige", "Kontakt: anna.berg@regionhalland.se"), "Region Halland"),
     ],
 )
 def test_municipality_from_its_own_domain(texts: tuple[str, ...], municipality: str | None) -> None:
@@ -473,3 +475,20 @@ def test_a_title_set_as_a_word_heading() -> None:
         )
     )
     assert doc.title == "Fler cykelbanor i Norrvik"
+
+
+@pytest.mark.parametrize(
+    ("texts", "kind"),
+    [
+        (("Interpellation till kommunstyrelsens ordförande om skolskjutsar",), "Interpellation"),
+        (
+            ("Norrvik 2018-02-27", "Begäran om återremiss av ärende KS § 40"),
+            "Begäran om återremiss",
+        ),
+        (("Motion om fler bänkar", "Vi föreslår att"), None),
+    ],
+)
+def test_the_printed_kind_of_a_paper_the_schema_has_no_type_for(
+    texts: tuple[str, ...], kind: str | None
+) -> None:
+    assert printed_kind(paper(*texts)) == kind
