@@ -42,6 +42,7 @@ def patterns() -> dict:
         "decision_sentence": re.compile(data["decision_sentence"], flags | re.MULTILINE),
         "decision_sentence_paragraphs": data["decision_sentence_paragraphs"],
         "adopts_proposal": re.compile(data["adopts_proposal"], flags),
+        "adopts_organ_proposal": re.compile(data["adopts_organ_proposal"], flags),
     }
 
 
@@ -57,8 +58,10 @@ def decision_section(doc: Document) -> Section | None:
 
 
 def outcome(text: str) -> str | None:
-    """The outcome a decision text states; parts decided differently combine."""
+    """The outcome a decision text states; parts decided differently combine. Adopting
+    an organ's proposal ("bifaller kommunstyrelsens förslag") is not bifall of the motion."""
     p = patterns()
+    text = p["adopts_organ_proposal"].sub(" ", text)
     matches = [(name, m) for name, pattern in p["outcomes"] for m in pattern.finditer(text)]
     words = p["proposal_noun_words"]
     about = [
@@ -92,7 +95,7 @@ def decision_sentence(doc: Document) -> tuple[str, list[Paragraph], str | None] 
             continue
         sentence = m.group("sentence")
         adopted = None
-        if p["adopts_proposal"].search(sentence):
+        if adopts(sentence):
             quoted = [q.text for q in paragraphs[:i] if q.kind == "list_item"]
             adopted = outcome(" ".join(quoted))
         return sentence, [paragraph], adopted
@@ -195,6 +198,24 @@ def numbered(paragraph: Paragraph) -> str:
     return paragraph.text
 
 
+def adopts(text: str) -> bool:
+    p = patterns()
+    return bool(p["adopts_proposal"].search(text) or p["adopts_organ_proposal"].search(text))
+
+
+def adopted_outcome(doc: Document, decision: Section) -> str | None:
+    """The outcome of the proposal a decision adopts without restating it: a proposal
+    section of the same paper ("Arbetsutskottets förslag till beslut")."""
+    for section in doc.sections:
+        if section is decision or not section.heading:
+            continue
+        if patterns()["proposal"].search(section.heading):
+            found = outcome(" ".join(p.text for p in decision_body(section)))
+            if found:
+                return found
+    return None
+
+
 def extract_decision(doc: Document) -> Document:
     section = decision_section(doc)
     adopted = None
@@ -205,6 +226,8 @@ def extract_decision(doc: Document) -> Document:
         text, body, adopted = found
     else:
         return doc
+    if adopted is None and section is not None and adopts(text):
+        adopted = adopted_outcome(doc, section)
     doc.decision = Decision(
         text=text,
         outcome=outcome(text) or adopted,

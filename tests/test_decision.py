@@ -56,6 +56,12 @@ from pipeline.document import Document, Paragraph, Section, Source
             "avslag",
         ),
         ("Kommunfullmäktige avslår Lisa Anderssons yrkande och bifaller motionen.", "bifall"),
+        ("Kommunfullmäktige bifaller kommunstyrelsens förslag.", None),
+        ("Kommunfullmäktige bifaller motionens förslag.", "bifall"),
+        (
+            "Kommunfullmäktige beslutar enligt arbetsutskottets förslag och avslår motionen.",
+            "avslag",
+        ),
         ("Informationen noteras.", None),
         ("Kommunstyrelsens arbetsutskott godkänner den övergripande tidsplanen.", None),
     ],
@@ -268,3 +274,36 @@ def test_outcomes_per_att_sats_in_the_passive() -> None:
     )
     assert doc.decision.per_att_sats == {1: "bifall", 2: "avslag", 3: "avslag", 4: "besvarad"}
     assert doc.decision.outcome == "delvis_bifall"
+
+
+def test_a_decision_that_adopts_the_proposal_of_another_section() -> None:
+    doc = paper(
+        text("§ 12 Dnr KS 2024/17"),
+        text("Svar på motion om cykelbanor"),
+        text("Beslut"),
+        text("Kommunfullmäktige bifaller kommunstyrelsens förslag."),
+        text("Kommunstyrelsens förslag till beslut"),
+        text("Kommunfullmäktige avslår motionen."),
+    )
+    assert doc.decision.text == "Kommunfullmäktige bifaller kommunstyrelsens förslag."
+    assert doc.decision.outcome == "avslag"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        (
+            "Ordföranden finner att kommunstyrelsen, med 11 ja-röster mot 4 nej-röster, beslutar.",
+            (11, 4, None),
+        ),
+        ("Omröstningsresultat: 9 ja, 4 nej, 2 avstår.", (9, 4, 2)),
+        (
+            "Med 30 ja mot 21 nej och 2 avstående beslutar fullmäktige enligt förslaget.",
+            (30, 21, 2),
+        ),
+    ],
+)
+def test_votes_counted_in_the_text(sentence: str, counts: tuple) -> None:
+    doc = paper(text("Beslut"), text("Kommunfullmäktige avslår motionen."), text(sentence))
+    votes = doc.decision.votes
+    assert (votes.ja, votes.nej, votes.avstar) == counts
