@@ -239,6 +239,14 @@ def is_not_a_case_number(match: re.Match[str]) -> bool:
     year_int = int(year)
     if len(number) == 2 and int(number) == (year_int + 1) % 100 and "/" in text:
         return True
+    # A year and a month ("KPI 2024-03"): a dash, two digits up to 12, nothing after.
+    if (
+        len(number) == 2
+        and 1 <= int(number) <= 12
+        and not groups.get("suffix")
+        and re.search(rf"{year}[-–]{number}$", text)
+    ):
+        return True
     return len(number) == 4 and 0 < abs(int(number) - year_int) <= 10
 
 

@@ -145,6 +145,7 @@ def test_label_residue_before_the_number_is_dropped() -> None:
         "Bilaga 2 – JO 2003/04 s. 174",  # a riksmöte
         "prop. 2008/09:21",
         "Dnr 2019-2023",  # a period of years
+        "Index KPI 2024-03 används",  # a year and a month
         "investerar 8 miljoner under perioden 2019-2023",
         "Bordlagd motion 2016:19 av Dag Larsson (S)",
         "Personnummer 19800101-1234",

@@ -165,6 +165,10 @@ def test_the_papers_own_number_comes_first() -> None:
         (("Sammanträde 2023-11-22", "Datum", "Klockan", "13:00"), "kallelse"),
         (("Regionfullmäktiges sammanträde den 12 september 2017", "Tid:"), "kallelse"),
         (("Utdrag ur protokoll", "Kommunstyrelsen"), "protokoll"),
+        (("Kommunstyrelsen Protokoll 2021-11-15", "Motion om cykelbanor"), "protokoll"),
+        (("KS § 88", "Motion. Inrättande av bilpool"), "protokoll"),
+        (("Motion om protokoll från nämnderna", "Vi föreslår att"), "motion"),
+        (("Motion om digitala protokoll", "Vi föreslår att"), "motion"),
         (
             (
                 "Föredras förvaltningsutskottets förslag.",
