@@ -407,6 +407,14 @@ def dates(doc: Document) -> list[DateMention]:
                 )
             ):
                 kind = doc.doc_type
+            elif (
+                kind == "ovrigt"
+                and 0 <= position < r.own_date_first_paragraphs
+                and (text.strip() == m.group(0) or r.place_date.match(text.strip()))
+            ):
+                # A date standing alone in the letterhead dates the paper (or its meeting).
+                meeting = doc.doc_type in ("protokoll", "kallelse")
+                kind = "sammantrade" if meeting else "dokument"
             if (kind, date) not in seen:
                 seen.add((kind, date))
                 found.append(DateMention(kind=kind, date=date, raw=m.group(0)))
@@ -495,14 +503,23 @@ def title_candidate(text: str) -> str:
 
 
 def protokoll_title(paragraphs: list[Paragraph]) -> str | None:
-    """The § line when it carries the subject ("§ 257 Besvarande av motion ..."), else the
-    line after it ("§ 197 Dnr KS-2024-00850" / "Svar på motion ...")."""
+    """The subject of a § line: what follows its case number ("§ 45 Dnr KS 2022/0811
+    Motion om ..."), the whole line when it names no number ("§ 257 Besvarande av
+    motion ..."), else the line after it ("§ 197 Dnr KS-2024-00850" / "Svar på ...")."""
     r = rules()
     for i, p in enumerate(paragraphs[: r.top_paragraphs]):
         paragraph_sign = re.match(r"^(?:[A-ZÅÄÖ]{1,6} )?§\s*\d+", p.text)
         if paragraph_sign:
-            subject = r.dnr_label.split(p.text[paragraph_sign.end() :])[0]
-            if len(subject.split()) >= 4:
+            rest = p.text[paragraph_sign.end() :]
+            label = r.dnr_label.search(rest)
+            if label:
+                numbers = find_dnr(rest[label.end() :], labelled=True)
+                after = (
+                    rest[label.end() + numbers[0][0] + len(numbers[0][1].raw) :] if numbers else ""
+                )
+                if len(after.split()) >= 3:
+                    return after.strip()
+            elif len(rest.split()) >= 4:
                 return p.text
             if i + 1 < len(paragraphs):
                 return paragraphs[i + 1].text
@@ -516,11 +533,9 @@ def title(doc: Document) -> str | None:
         return found
     if doc.doc_type == "kallelse":
         rule = next(t for t in r.doc_types if t.name == "kallelse")
-        for p in paragraphs[: r.top_paragraphs]:
-            if re.match(r"(kallelse|föredragningslista)", p.text, FLAGS) or any(
-                pattern.search(p.text) for pattern in rule.first
-            ):
-                return p.text
+        for text in top_lines(doc, standard_headings=True)[: r.top_paragraphs]:
+            if any(pattern.search(text) for pattern in rule.top + rule.first):
+                return text
     if doc.doc_type == "styrdokument":
         rule = next(t for t in r.doc_types if t.name == "styrdokument")
         for p in doc.furniture:
@@ -536,14 +551,15 @@ def title(doc: Document) -> str | None:
     return None
 
 
-def top_lines(doc: Document) -> list[str]:
+def top_lines(doc: Document, standard_headings: bool = False) -> list[str]:
     """The paper's lines in reading order, a heading that names the paper included (a
-    Word title set as Heading 1), the standard part headings ("Bakgrund") left out."""
+    Word title set as Heading 1), the standard part headings ("Bakgrund") left out
+    unless asked for."""
     from pipeline.segment import known_headings
 
     found: list[str] = []
     for section in doc.sections:
-        if section.heading and not known_headings().match(section.heading):
+        if section.heading and (standard_headings or not known_headings().match(section.heading)):
             found.append(section.heading)
         found += [p.text for p in section.paragraphs]
     return found

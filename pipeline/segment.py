@@ -43,7 +43,7 @@ def run_in_heading(paragraph: Paragraph) -> tuple[str, str] | None:
         if m.start() > MAX_HEADING_CHARS:
             break
         head, rest = text[: m.start()].strip(), text[m.end() :].strip()
-        if known_headings().match(head) and run_in_headings().match(head) and len(rest) > 20:
+        if known_headings().match(head) and run_in_headings().match(head) and len(rest) > 8:
             return head, rest
     return None
 

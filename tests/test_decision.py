@@ -307,3 +307,12 @@ def test_votes_counted_in_the_text(sentence: str, counts: tuple) -> None:
     doc = paper(text("Beslut"), text("Kommunfullmäktige avslår motionen."), text(sentence))
     votes = doc.decision.votes
     assert (votes.ja, votes.nej, votes.avstar) == counts
+
+
+def test_a_short_decision_run_into_its_heading() -> None:
+    doc = paper(
+        text("PROTOKOLL"),
+        text("§ 45 Dnr KS 2022/0811 Motion om fler cykelställ i centrum"),
+        text("Kommunfullmäktiges beslut Motionen avslås."),
+    )
+    assert (doc.decision.text, doc.decision.outcome) == ("Motionen avslås.", "avslag")

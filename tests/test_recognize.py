@@ -198,7 +198,7 @@ def test_swedish_long_dates_and_their_kinds() -> None:
     doc = paper("Inkom 2024-03-18", "Norrvik den 4 februari 2025", "Sammanträdesdatum 2025-09-23")
     assert [(d.kind, d.date) for d in doc.dates] == [
         ("inkom", dt.date(2024, 3, 18)),
-        ("ovrigt", dt.date(2025, 2, 4)),
+        ("dokument", dt.date(2025, 2, 4)),  # a place and date in the letterhead
         ("sammantrade", dt.date(2025, 9, 23)),
     ]
 
@@ -496,3 +496,21 @@ def test_the_printed_kind_of_a_paper_the_schema_has_no_type_for(
     texts: tuple[str, ...], kind: str | None
 ) -> None:
     assert printed_kind(paper(*texts)) == kind
+
+
+def test_the_date_an_answer_cites_for_its_motion() -> None:
+    doc = paper(
+        "Tjänsteskrivelse",
+        "2024-05-12",
+        "Svar på motion om laddstolpar",
+        "Lena Holm (MP) har i en motion daterad 2023-11-02 föreslagit laddstolpar.",
+    )
+    assert [(d.kind, str(d.date)) for d in doc.dates] == [
+        ("dokument", "2024-05-12"),
+        ("motion", "2023-11-02"),
+    ]
+
+
+def test_a_paragraph_line_with_its_number_and_subject() -> None:
+    doc = paper("PROTOKOLL", "§ 45 Dnr KS 2022/0811 Motion om fler cykelställ i centrum", "Beslut")
+    assert (doc.doc_type, doc.title) == ("protokoll", "Motion om fler cykelställ i centrum")
