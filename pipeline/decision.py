@@ -217,6 +217,9 @@ def adopted_outcome(doc: Document, decision: Section) -> str | None:
 
 
 def extract_decision(doc: Document) -> Document:
+    # An agenda's proposals belong to its items (kallelse stage), not to the agenda.
+    if doc.doc_type == "kallelse":
+        return doc
     section = decision_section(doc)
     adopted = None
     if section is not None:

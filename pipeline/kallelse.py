@@ -198,10 +198,15 @@ def split_columns(row: str, has_proposal: bool) -> tuple[str, str | None, str | 
 
 def split_title(title: str) -> tuple[str, str | None]:
     """A title that carries its case number ("Svar på motion om ... Dnr KS 2024/0123")."""
-    from pipeline.recognize import labelled_numbers, rules
+    from pipeline.recognize import find_dnr, labelled_numbers, rules
 
     label = rules().dnr_label.search(title)
     if label is None:
+        # A number with an organ ending the title: its own line, joined to the title.
+        numbers = find_dnr(title, labelled=False)
+        if numbers and title.rstrip().endswith(numbers[-1][1].raw):
+            position, number = numbers[-1]
+            return title[:position].rstrip(" ,;–-"), number.raw
         return title, None
     numbers = labelled_numbers([title[label.start() :]])
     if not numbers:

@@ -66,6 +66,7 @@ class Rules:
     name: re.Pattern[str]
     not_title: list[re.Pattern[str]]
     kind_led_title: re.Pattern[str]
+    title_label: re.Pattern[str]
     title_furniture: re.Pattern[str]
 
 
@@ -134,6 +135,7 @@ def rules() -> Rules:
         name=re.compile(rf"^{data['name']}$"),
         not_title=compile_all(data["not_title"]),
         kind_led_title=re.compile(data["kind_led_title"], FLAGS),
+        title_label=re.compile(data["title_label"], FLAGS),
         title_furniture=re.compile(data["title_furniture"], FLAGS),
     )
 
@@ -499,6 +501,7 @@ def title_candidate(text: str) -> str:
     any line without a trailing place and date ("... ID-kontroller Kungsbacka 230928")."""
     r = rules()
     text = r.compact_line.sub("", text).strip() if r.compact_line.search(text) else text
+    text = r.title_label.sub("", text)
     return text.rstrip(" .:;") if r.kind_led_title.match(text) else text
 
 
@@ -514,11 +517,12 @@ def protokoll_title(paragraphs: list[Paragraph]) -> str | None:
             label = r.dnr_label.search(rest)
             if label:
                 numbers = find_dnr(rest[label.end() :], labelled=True)
-                after = (
-                    rest[label.end() + numbers[0][0] + len(numbers[0][1].raw) :] if numbers else ""
-                )
+                end = label.end() + numbers[0][0] + len(numbers[0][1].raw) if numbers else 0
+                before, after = rest[: label.start()].strip(), rest[end:].strip() if end else ""
                 if len(after.split()) >= 3:
-                    return after.strip()
+                    return after
+                if len(before.split()) >= 3:
+                    return p.text[: paragraph_sign.end() + label.start()].strip()
             elif len(rest.split()) >= 4:
                 return p.text
             if i + 1 < len(paragraphs):

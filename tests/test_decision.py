@@ -316,3 +316,19 @@ def test_a_short_decision_run_into_its_heading() -> None:
         text("Kommunfullmäktiges beslut Motionen avslås."),
     )
     assert (doc.decision.text, doc.decision.outcome) == ("Motionen avslås.", "avslag")
+
+
+def test_the_decision_ends_at_the_signature_headings() -> None:
+    doc = paper(
+        text("PROTOKOLL"),
+        text("§ 12 Motion om skolskjuts Dnr KF 2023:14"),
+        text("Beslut"),
+        text("Motionen remitteras till barn- och utbildningsnämnden för yttrande."),
+        text("Justerare"),
+        text("Anna Berg"),
+    )
+    assert (
+        doc.decision.text == "Motionen remitteras till barn- och utbildningsnämnden för yttrande."
+    )
+    assert doc.decision.outcome == "remiss"
+    assert doc.title == "§ 12 Motion om skolskjuts"

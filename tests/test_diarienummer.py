@@ -38,6 +38,7 @@ BARE = [
     ("2022-00001", None, 2022, "00001", None),
     ("2024–00122", None, 2024, "00122", None),
     ("316-856/2012", "316", 2012, "856", None),
+    ("KF 2023:14", "KF", 2023, "14", None),  # the shape of "SFS 2017:725": labelled only
 ]
 
 LABELS = ["Dnr", "Dnr.", "Dnr:", "Diarienr", "Diarienummer", "Vårt dnr", "Ärendenr", "Beteckning"]

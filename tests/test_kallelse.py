@@ -171,3 +171,24 @@ def test_an_unruled_agenda_whose_header_line_names_the_columns(tmp_path: Path) -
             "Kommunstyrelsen avslår motionen.",
         ),
     ]
+
+
+def test_a_case_number_on_the_line_below_the_title_and_no_decision_of_its_own(
+    tmp_path: Path,
+) -> None:
+    doc = kallelse(
+        tmp_path,
+        "KALLELSE\nBarn- och utbildningsnämnden\nTid: 2024-11-12 kl. 13.00\n\n"
+        "1. Information från förvaltningschefen\n\n"
+        "2. Svar på medborgarförslag om skolgårdar\nBUN 2024/0017\n\n"
+        "3. Delårsrapport 2024\nBUN 2024/0123\nFörslag till beslut\n"
+        "Nämnden godkänner delårsrapporten.\n",
+    )
+    assert [(i.nr, i.arende, i.beteckning) for i in doc.kallelse_items] == [
+        (1, "Information från förvaltningschefen", None),
+        (2, "Svar på medborgarförslag om skolgårdar", "BUN 2024/0017"),
+        (3, "Delårsrapport 2024", "BUN 2024/0123"),
+    ]
+    assert doc.decision is None
+    assert doc.organ == "Barn- och utbildningsnämnden"
+    assert [(d.kind, str(d.date)) for d in doc.dates] == [("sammantrade", "2024-11-12")]

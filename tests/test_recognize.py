@@ -514,3 +514,10 @@ def test_the_date_an_answer_cites_for_its_motion() -> None:
 def test_a_paragraph_line_with_its_number_and_subject() -> None:
     doc = paper("PROTOKOLL", "§ 45 Dnr KS 2022/0811 Motion om fler cykelställ i centrum", "Beslut")
     assert (doc.doc_type, doc.title) == ("protokoll", "Motion om fler cykelställ i centrum")
+
+
+def test_a_forms_title_label_is_not_part_of_the_title() -> None:
+    doc = paper(
+        "MEDBORGARFÖRSLAG", "Förslagets rubrik: Hundrastgård i Västra Ängen", "Jag föreslår att"
+    )
+    assert (doc.doc_type, doc.title) == ("medborgarforslag", "Hundrastgård i Västra Ängen")
