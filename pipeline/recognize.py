@@ -45,6 +45,7 @@ class Rules:
     not_organs: frozenset[str]
     months: dict[str, int]
     date_kinds: list[tuple[str, re.Pattern[str]]]
+    date_kinds_after: list[tuple[str, re.Pattern[str]]]
     iso_date: re.Pattern[str]
     long_date: re.Pattern[str]
     day_month_year: re.Pattern[str]
@@ -111,6 +112,9 @@ def rules() -> Rules:
         not_organs=frozenset(dnr["not_organs"]),
         months=months,
         date_kinds=[(k, re.compile(p, FLAGS)) for k, p in data["dates"]["kinds"].items()],
+        date_kinds_after=[
+            (k, re.compile(p, FLAGS)) for k, p in data["dates"]["kinds_after"].items()
+        ],
         iso_date=re.compile(r"(?<![\w-])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\w-])"),
         long_date=re.compile(
             rf"\b(\d{{1,2}}) ({'|'.join(month_words)})\.? ((?:19|20)\d\d)\b", FLAGS
@@ -399,6 +403,10 @@ def dates(doc: Document) -> list[DateMention]:
             before = text[max(0, m.start() - 40) : m.start()]
             context = before if before.strip() else previous
             kind = date_kind(context, doc.doc_type)
+            after = text[m.end() : m.end() + 30]
+            for later_kind, pattern in r.date_kinds_after:
+                if kind == "ovrigt" and pattern.search(after):
+                    kind = later_kind
             compact = m.re is r.compact_line
             if (
                 proposal

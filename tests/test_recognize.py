@@ -521,3 +521,11 @@ def test_a_forms_title_label_is_not_part_of_the_title() -> None:
         "MEDBORGARFÖRSLAG", "Förslagets rubrik: Hundrastgård i Västra Ängen", "Jag föreslår att"
     )
     assert (doc.doc_type, doc.title) == ("medborgarforslag", "Hundrastgård i Västra Ängen")
+
+
+def test_a_date_whose_kind_follows_it() -> None:
+    doc = paper(
+        "Svar på motion om återvinning",
+        "Karin Ek (C) har den 12 januari 2024 inkommit med en motion.",
+    )
+    assert [(d.kind, str(d.date)) for d in doc.dates] == [("inkom", "2024-01-12")]
