@@ -430,7 +430,7 @@ def test_a_bundle_in_a_batch_gets_numbered_folders(tmp_path: Path) -> None:
 # --- settings: styrmodell and templates -------------------------------------------------
 
 SEED = SAMPLES / "001_fb57b98de66bfb1d.txt"  # a motionssvar from Ånge: its own profile is "ange"
-STYRDOKUMENT = SAMPLES / "003_d069f1a058843328.txt"  # goals: tables, but no utkast.docx
+STYRDOKUMENT = SAMPLES / "004_94abcee4c42df768.txt"  # goals: tables, but no utkast.docx
 
 
 def run_with(

@@ -11,7 +11,7 @@ from conftest import CORPUS, SAMPLES, needs_corpus
 
 from pipeline.document import Document, Paragraph, Section, Source
 from pipeline.resources import load_patterns
-from pipeline.stages.recognize import ascii_fold, find_dnr, recognize, rules
+from pipeline.stages.recognize import ascii_fold, find_dnr, printed_kind, recognize, rules
 from pipeline.stages.run import analyze, run_stages
 
 
@@ -150,6 +150,44 @@ def test_the_papers_own_number_comes_first() -> None:
             "styrdokument",
         ),
         (("Anteckningar från studiebesöket", "Vi besökte biblioteket."), "okand"),
+        (("Interpellation till kommunstyrelsens ordförande om skolskjutsar",), "okand"),
+        (("Svar på interpellation om skolskjutsar", "Vi föreslår att"), "okand"),
+        (("Enkel fråga till kommunalrådet", "Jag vill att"), "okand"),
+        (("Norrvik 2025-02-04", "Begäran om återremiss av ärende KS § 40"), "okand"),
+        (("2025-01-15 Norrvik", "Initiativärende i Kommunstyrelsen", "Vi föreslår att"), "okand"),
+        (("Reservation", "Vi reserverar oss mot beslutet."), "okand"),
+        (("Solpaneler på kommunens tak", "Centerpartiet föreslår genom denna motion"), "motion"),
+        (("Drogtester i skolan", "Med hänvisning till ovanstående föreslår vi:"), "motion"),
+        (
+            ("Bakgrund:", "Förslag till beslut:", "Sverigedemokraterna föreslår kommunfullmäktige"),
+            "motion",
+        ),
+        (("Sammanträde 2023-11-22", "Datum", "Klockan", "13:00"), "kallelse"),
+        (("Regionfullmäktiges sammanträde den 12 september 2017", "Tid:"), "kallelse"),
+        (("Utdrag ur protokoll", "Kommunstyrelsen"), "protokoll"),
+        (("Kommunstyrelsen Protokoll 2021-11-15", "Motion om cykelbanor"), "protokoll"),
+        (("KS § 88", "Motion. Inrättande av bilpool"), "protokoll"),
+        (("Motion om protokoll från nämnderna", "Vi föreslår att"), "motion"),
+        (("Motion om digitala protokoll", "Vi föreslår att"), "motion"),
+        (
+            (
+                "Föredras förvaltningsutskottets förslag.",
+                "Ordföranden ställer förslagen under proposition och finner bifall.",
+            ),
+            "protokoll",
+        ),
+        (("E-förslag: fler papperskorgar i parken", "Jag vill att kommunen"), "medborgarforslag"),
+        (("Fler bänkar i parken", "Jag vill därför se fler bänkar."), "medborgarforslag"),
+        (("Yttrande över motion om fler bänkar", "Nämnden avstyrker."), "motionssvar"),
+        (
+            ("MISSIV", "Förslag till beslut", "Styrelsen föreslår att avslå motionen."),
+            "motionssvar",
+        ),
+        (("Övergripande mål", "Strategiområde 1 – hållbar utveckling"), "styrdokument"),
+        (
+            ("TJÄNSTESKRIVELSE", "Parkering", "Vi föreslår att nämnden godkänner planen."),
+            "tjansteskrivelse",
+        ),
     ],
 )
 def test_doc_type(texts: tuple[str, ...], doc_type: str) -> None:
@@ -160,7 +198,7 @@ def test_swedish_long_dates_and_their_kinds() -> None:
     doc = paper("Inkom 2024-03-18", "Norrvik den 4 februari 2025", "Sammanträdesdatum 2025-09-23")
     assert [(d.kind, d.date) for d in doc.dates] == [
         ("inkom", dt.date(2024, 3, 18)),
-        ("ovrigt", dt.date(2025, 2, 4)),
+        ("dokument", dt.date(2025, 2, 4)),  # a place and date in the letterhead
         ("sammantrade", dt.date(2025, 9, 23)),
     ]
 
@@ -220,8 +258,9 @@ def test_the_list_of_kommuner_is_complete() -> None:
 
 def test_every_domain_label_names_a_listed_kommun() -> None:
     kommuner = set(load_patterns("pipeline.stages", "kommuner")["kommuner"])
+    regioner = {f"Region {r}" for r in load_patterns("pipeline.stages", "kommuner")["regioner"]}
     labels = rules().municipality_domains
-    assert set(labels.values()) == kommuner
+    assert set(labels.values()) == kommuner | regioner
     assert all(label == ascii_fold(label) and " " not in label for label in labels)
     assert (labels["ange"], labels["upplandsvasby"], labels["malung-salen"]) == (
         "Ånge",
@@ -253,6 +292,7 @@ def test_every_domain_label_names_a_listed_kommun() -> None:
         (("Se www.lansstyrelsen.se och www.riksdagen.se",), None),
         (("Synpunkter till info@ange.se.example.com",), None),
         (("Timrå kommun", "Kontakt: elin.rapp@ange.se"), "Timrå"),
+        (("Till: Regionfullmäktige", "Kontakt: anna.berg@regionhalland.se"), "Region Halland"),
     ],
 )
 def test_municipality_from_its_own_domain(texts: tuple[str, ...], municipality: str | None) -> None:
@@ -281,3 +321,211 @@ def test_the_corpus_is_present_for_the_gold_comparison() -> None:
 def test_recognize_is_a_pure_stage() -> None:
     doc = paper("Motion om fler cykelbanor i Norrvik")
     assert recognize(doc).doc_type == "motion"
+
+
+@pytest.mark.parametrize(
+    ("texts", "date"),
+    [
+        (("Motion om fler bänkar", "Vi föreslår att", "Norrvik den 4 februari 2025"), "2025-02-04"),
+        (("Motion om fler bänkar", "Datum 2025-02-04", "Vi föreslår att"), "2025-02-04"),
+        (("Motion om fler bänkar", "Vi föreslår att", "Norrvik 4/2 2025"), "2025-02-04"),
+        (("Motion om fler bänkar", "Vi föreslår att", "Lidköping 2014-06-16"), "2014-06-16"),
+        (("080331:", "Motion om åtgärder mot drogsamhället"), "2008-03-31"),
+        (("Motion 2024-09-09", "Ökat samarbete för barns hälsa"), "2024-09-09"),
+        (("Motion till fullmäktige om ID-kontroller Kungsbacka 230928",), "2023-09-28"),
+        (("Motion om fler bänkar", "Vi föreslår att", "Norrvik den 4 feb. 2025"), "2025-02-04"),
+    ],
+)
+def test_a_motions_own_date_wherever_it_is_printed(texts: tuple[str, ...], date: str) -> None:
+    doc = paper(*texts)
+    assert doc.doc_type == "motion"
+    assert [str(d.date) for d in doc.dates if d.kind == "motion"] == [date]
+
+
+def test_dates_the_motion_mentions_are_not_its_own() -> None:
+    doc = paper(
+        "Motion om trygghet",
+        "Kommunstyrelsen beslutade den 6 oktober 2020 om en plan, antagen av KS 2023-06-20.",
+        "Vi föreslår att planen ses över.",
+    )
+    assert [d for d in doc.dates if d.kind == "motion"] == []
+    assert len(doc.dates) == 2
+
+
+@pytest.mark.parametrize(
+    ("texts", "name", "party"),
+    [
+        (
+            ("Motion om ordningsvakter", "Vi yrkar att", "Taisto Tikkanen, Sverigedemokraterna"),
+            "Taisto Tikkanen",
+            "SD",
+        ),
+        (
+            ("Motion om solel", "Vi föreslår att", "Ingela Nilsson", "Centerpartiet i Vimmerby"),
+            "Ingela Nilsson",
+            "C",
+        ),
+        (
+            ("Motion om solel", "Vi föreslår att", "Inga Jonasson, för Vänsterpartiet i Älmhult"),
+            "Inga Jonasson",
+            "V",
+        ),
+        (
+            ("Motion om drogtester", "Vi föreslår att", "Markus Wiechel (SD)"),
+            "Markus Wiechel",
+            "SD",
+        ),
+    ],
+)
+def test_signatures_with_the_party_written_out(
+    texts: tuple[str, ...], name: str, party: str
+) -> None:
+    assert [(a.name, a.party) for a in paper(*texts).authors] == [(name, party)]
+
+
+@pytest.mark.parametrize(
+    ("texts", "municipality"),
+    [
+        (
+            ("Motion om solel", "Vi föreslår att", "Ingela Nilsson", "Centerpartiet i Vimmerby"),
+            "Vimmerby",
+        ),
+        (("Motion om solel", "Vi föreslår att", "Lidköping 2014-06-16"), "Lidköping"),
+        (("Till Lidköpings kommunfullmäktige", "Motion om ett ungdomsråd"), "Lidköping"),
+        (("Motion", "Till Kommunfullmäktige i Lekebergs Kommun"), "Lekeberg"),
+        (("Sverigedemokraterna Kungsbacka genom", "Stefan Jägnert (SD)"), "Kungsbacka"),
+        (("Motion", "Till: Regionfullmäktige", "Region Jönköpings län"), "Region Jönköpings län"),
+        (("Region Gotland", "Motion om bilpool"), "Gotland"),
+        (("Motion om solel", "Vi föreslår att", "Norrvik den 4 februari 2025"), None),
+    ],
+)
+def test_municipality_from_signature_address_or_region(
+    texts: tuple[str, ...], municipality: str | None
+) -> None:
+    assert paper(*texts).municipality == municipality
+
+
+@pytest.mark.parametrize(
+    ("texts", "title"),
+    [
+        (
+            (
+                "2024-01-30",
+                "Motion till kommunfullmäktige om tolkavgift i Norrviks kommun:",
+                "Tolkavgift",
+            ),
+            "Motion till kommunfullmäktige om tolkavgift i Norrviks kommun",
+        ),
+        (
+            ("Till Norrviks kommunfullmäktige", "Motion angående ett ungdomsråd."),
+            "Motion angående ett ungdomsråd",
+        ),
+        (
+            ("Motion till fullmäktige om ID-kontroller Norrvik 230928", "Vi föreslår att"),
+            "Motion till fullmäktige om ID-kontroller",
+        ),
+        (
+            ("Kr . eS Socialdemokraterna", "Motion 2024-09-09", "Ökat samarbete för barns hälsa"),
+            "Ökat samarbete för barns hälsa",
+        ),
+        (
+            ("Norrvik den 24 september 2023", "Motion", "Fler bänkar i parken"),
+            "Fler bänkar i parken",
+        ),
+        (
+            (
+                "2025-01-15 Norrvik",
+                "Initiativärende i Kommunstyrelsen",
+                "Ansökan om investeringsstöd",
+            ),
+            "Ansökan om investeringsstöd",
+        ),
+        (
+            ("Reservation", "Reservation mot beslut fattat av Kommunfullmäktige 2020-08-27;"),
+            "Reservation mot beslut fattat av Kommunfullmäktige 2020-08-27",
+        ),
+        (
+            ("Norrvik 2018-02-27", "Begäran om återremiss av ärende KS § 40 KS 2017.0361"),
+            "Begäran om återremiss av ärende KS § 40 KS 2017.0361",
+        ),
+        (
+            ("Dnr KS 2019/389", "§ 257 Besvarande av motion om måltider", "Beslut"),
+            "§ 257 Besvarande av motion om måltider",
+        ),
+        (
+            ("SAMMANTRÄDESPROTOKOLL", "KS § 88", "Motion. Inrättande av bilpool"),
+            "Motion. Inrättande av bilpool",
+        ),
+        (("Övergripande mål 2024", "Kommunen ska vara trygg"), "Övergripande mål 2024"),
+        (("Sammanträde 2023-11-22", "Datum", "Klockan"), "Sammanträde 2023-11-22"),
+    ],
+)
+def test_titles_as_printed(texts: tuple[str, ...], title: str) -> None:
+    assert paper(*texts).title == title
+
+
+def test_a_title_set_as_a_word_heading() -> None:
+    paragraphs = [
+        Paragraph(text="Motion", page=1, index=0),
+        Paragraph(text="Fler cykelbanor i Norrvik", page=1, index=1, kind="heading", level=1),
+        Paragraph(text="Vi föreslår att kommunen bygger fler.", page=1, index=2),
+        Paragraph(text="Bakgrund", page=1, index=3, kind="heading", level=1),
+        Paragraph(text="Det saknas cykelbanor i hela kommunen idag.", page=1, index=4),
+    ]
+    doc = run_stages(
+        Document(
+            source=Source(path="x.docx", sha256="", format="docx", size=0),
+            sections=[Section(heading=None, level=0, paragraphs=paragraphs)],
+        )
+    )
+    assert doc.title == "Fler cykelbanor i Norrvik"
+
+
+@pytest.mark.parametrize(
+    ("texts", "kind"),
+    [
+        (("Interpellation till kommunstyrelsens ordförande om skolskjutsar",), "Interpellation"),
+        (
+            ("Norrvik 2018-02-27", "Begäran om återremiss av ärende KS § 40"),
+            "Begäran om återremiss",
+        ),
+        (("Motion om fler bänkar", "Vi föreslår att"), None),
+    ],
+)
+def test_the_printed_kind_of_a_paper_the_schema_has_no_type_for(
+    texts: tuple[str, ...], kind: str | None
+) -> None:
+    assert printed_kind(paper(*texts)) == kind
+
+
+def test_the_date_an_answer_cites_for_its_motion() -> None:
+    doc = paper(
+        "Tjänsteskrivelse",
+        "2024-05-12",
+        "Svar på motion om laddstolpar",
+        "Lena Holm (MP) har i en motion daterad 2023-11-02 föreslagit laddstolpar.",
+    )
+    assert [(d.kind, str(d.date)) for d in doc.dates] == [
+        ("dokument", "2024-05-12"),
+        ("motion", "2023-11-02"),
+    ]
+
+
+def test_a_paragraph_line_with_its_number_and_subject() -> None:
+    doc = paper("PROTOKOLL", "§ 45 Dnr KS 2022/0811 Motion om fler cykelställ i centrum", "Beslut")
+    assert (doc.doc_type, doc.title) == ("protokoll", "Motion om fler cykelställ i centrum")
+
+
+def test_a_forms_title_label_is_not_part_of_the_title() -> None:
+    doc = paper(
+        "MEDBORGARFÖRSLAG", "Förslagets rubrik: Hundrastgård i Västra Ängen", "Jag föreslår att"
+    )
+    assert (doc.doc_type, doc.title) == ("medborgarforslag", "Hundrastgård i Västra Ängen")
+
+
+def test_a_date_whose_kind_follows_it() -> None:
+    doc = paper(
+        "Svar på motion om återvinning",
+        "Karin Ek (C) har den 12 januari 2024 inkommit med en motion.",
+    )
+    assert [(d.kind, str(d.date)) for d in doc.dates] == [("inkom", "2024-01-12")]

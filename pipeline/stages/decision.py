@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.document import CounterProposal, Decision, Document, Location, Section, Votes
+from pipeline.document import (
+    CounterProposal,
+    Decision,
+    Document,
+    Location,
+    Paragraph,
+    Section,
+    Votes,
+)
 from pipeline.resources import load_patterns
 
 
@@ -28,6 +36,13 @@ def patterns() -> dict:
         "supports_proposal": re.compile(data["supports_proposal"], flags),
         "reservation": re.compile(data["reservation"], flags),
         "per_att_sats": re.compile(data["per_att_sats"], flags),
+        "per_att_sats_passive": re.compile(data["per_att_sats_passive"], flags),
+        "proposal_noun": re.compile(data["proposal_noun"], flags),
+        "proposal_noun_words": data["proposal_noun_words"],
+        "decision_sentence": re.compile(data["decision_sentence"], flags | re.MULTILINE),
+        "decision_sentence_paragraphs": data["decision_sentence_paragraphs"],
+        "adopts_proposal": re.compile(data["adopts_proposal"], flags),
+        "adopts_organ_proposal": re.compile(data["adopts_organ_proposal"], flags),
     }
 
 
@@ -43,9 +58,47 @@ def decision_section(doc: Document) -> Section | None:
 
 
 def outcome(text: str) -> str | None:
-    for name, pattern in patterns()["outcomes"]:
-        if pattern.search(text):
-            return name
+    """The outcome a decision text states; parts decided differently combine. Adopting
+    an organ's proposal ("bifaller kommunstyrelsens förslag") is not bifall of the motion."""
+    p = patterns()
+    text = p["adopts_organ_proposal"].sub(" ", text)
+    matches = [(name, m) for name, pattern in p["outcomes"] for m in pattern.finditer(text)]
+    words = p["proposal_noun_words"]
+    about = [
+        name
+        for name, m in matches
+        if p["proposal_noun"].search(
+            " ".join(text[: m.start()].split()[-words:] + text[m.end() :].split()[:words])
+        )
+    ]
+    found = list(dict.fromkeys(about or [name for name, _ in matches]))
+    found.sort(key=[name for name, _ in p["outcomes"]].index)
+    if "bifall" in found and ("avslag" in found or "besvarad" in found):
+        return "delvis_bifall"
+    if "avslag" in found and "besvarad" in found and "delvis_bifall" not in found:
+        return "avslag"
+    return found[0] if found else None
+
+
+def decision_sentence(doc: Document) -> tuple[str, list[Paragraph], str | None] | None:
+    """A decision stated in the organ's own voice where no heading announces it:
+    (text, its paragraphs, the outcome of a proposal it adopts without restating)."""
+    if doc.doc_type in ("motion", "medborgarforslag", "kallelse", "styrdokument"):
+        return None
+    p = patterns()
+    paragraphs = doc.paragraphs()
+    for i, paragraph in enumerate(paragraphs[: p["decision_sentence_paragraphs"]]):
+        if paragraph.kind not in ("text", "list_item"):
+            continue
+        m = p["decision_sentence"].search(paragraph.text)
+        if m is None:
+            continue
+        sentence = m.group("sentence")
+        adopted = None
+        if adopts(sentence):
+            quoted = [q.text for q in paragraphs[:i] if q.kind == "list_item"]
+            adopted = outcome(" ".join(quoted))
+        return sentence, [paragraph], adopted
     return None
 
 
@@ -99,7 +152,9 @@ def reservations(doc: Document) -> list[str]:
 
 def per_att_sats(text: str) -> dict[int, str]:
     result: dict[int, str] = {}
-    for m in patterns()["per_att_sats"].finditer(text):
+    matches = [*patterns()["per_att_sats"].finditer(text)]
+    matches += patterns()["per_att_sats_passive"].finditer(text)
+    for m in matches:
         verdict = outcome(m.group("verb"))
         if verdict:
             for number in re.findall(r"\d+", m.group("numbers")):
@@ -107,15 +162,78 @@ def per_att_sats(text: str) -> dict[int, str]:
     return result
 
 
+def is_label_line(paragraph: Paragraph) -> bool:
+    """A short line ending in a colon that names what follows ("Motionens att-satser:"),
+    unlike a decision's own lead-in ("... besluta att:")."""
+    text = paragraph.text.strip()
+    return (
+        paragraph.kind == "text"
+        and text.endswith(":")
+        and len(text.split()) <= 4
+        and not re.search(r"\batt\s*:$", text)
+    )
+
+
+def decision_body(section: Section) -> list[Paragraph]:
+    """The decision's paragraphs, up to a label line that opens another part."""
+    body: list[Paragraph] = []
+    for paragraph in section.paragraphs:
+        if paragraph.kind not in ("text", "list_item"):
+            continue
+        if body and is_label_line(paragraph):
+            break
+        body.append(paragraph)
+    return body
+
+
+NUMBER_MARKER = re.compile(r"^\(?\d{1,2}[.)]$")
+
+
+def numbered(paragraph: Paragraph) -> str:
+    """A decision point as printed: its number kept ("1. Kommunfullmäktige bifaller
+    motionen."), a bullet dropped."""
+    marker = paragraph.marker or ""
+    if paragraph.kind == "list_item" and NUMBER_MARKER.match(marker):
+        return f"{marker} {paragraph.text}"
+    return paragraph.text
+
+
+def adopts(text: str) -> bool:
+    p = patterns()
+    return bool(p["adopts_proposal"].search(text) or p["adopts_organ_proposal"].search(text))
+
+
+def adopted_outcome(doc: Document, decision: Section) -> str | None:
+    """The outcome of the proposal a decision adopts without restating it: a proposal
+    section of the same paper ("Arbetsutskottets förslag till beslut")."""
+    for section in doc.sections:
+        if section is decision or not section.heading:
+            continue
+        if patterns()["proposal"].search(section.heading):
+            found = outcome(" ".join(p.text for p in decision_body(section)))
+            if found:
+                return found
+    return None
+
+
 def extract_decision(doc: Document) -> Document:
-    section = decision_section(doc)
-    if section is None:
+    # An agenda's proposals belong to its items (kallelse stage), not to the agenda.
+    if doc.doc_type == "kallelse":
         return doc
-    body = [p for p in section.paragraphs if p.kind in ("text", "list_item")]
-    text = " ".join(p.text for p in body)
+    section = decision_section(doc)
+    adopted = None
+    if section is not None:
+        body = decision_body(section)
+        text = " ".join(numbered(p) for p in body)
+    elif found := decision_sentence(doc):
+        text, body, adopted = found
+    else:
+        return doc
+    if adopted is None and section is not None and adopts(text):
+        adopted = adopted_outcome(doc, section)
     doc.decision = Decision(
         text=text,
-        outcome=outcome(text),
+        outcome=outcome(text) or adopted,
         per_att_sats=per_att_sats(text),
         votes=votes(doc),
         counter_proposals=counter_proposals(doc),

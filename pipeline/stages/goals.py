@@ -4,7 +4,10 @@ Three general shapes (`patterns/goals.yaml`): items of a list introduced as goal
 ("Fokusområden", "Kommunens övergripande mål för …"), numbered sub-headings under a
 goals heading ("5 Mål" / "5.1 En attraktiv kommun"), and sentences that state an
 ambition for the goals themselves ("Samtliga nämnder ska upprätta fem mål.").
-Directives, activities and motivation lists have no goal words in their introduction.
+Directives, activities and motivation lists have no goal words in their introduction;
+a wrapped line that goes on in lower case introduces nothing; an att-sats is never a
+goal; and papers that only quote goals (motions, answers, minutes, agendas) set none.
+A count of goals ("4–5 mål") is what the ambition is about, not a target of a goal.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ def patterns() -> dict:
         "numbered_heading": re.compile(data["numbered_heading"]),
         "ambitions": [re.compile(p.format(count=data["count"]), flags) for p in data["ambitions"]],
         "deadline": re.compile(data["deadline"], flags),
+        "quoting_types": frozenset(data["quoting_types"]),
+        "proposal_clause": re.compile(data["proposal_clause"], flags),
+        "labelled_goal": re.compile(data["labelled_goal"]),
+        "measure_label": re.compile(data["measure_label"], flags),
     }
 
 
@@ -40,9 +47,13 @@ def level_of(context: str) -> str | None:
 
 
 def is_goal_intro(text: str) -> bool:
+    """A heading or lead-in whose last sentence (the one that opens the list) names goals."""
     p = patterns()
-    return bool(p["goal_words"].search(text)) and (
-        len(text) <= p["intro_max_chars"] or text.endswith(":")
+    last_sentence = SENTENCE_RE.split(text)[-1]
+    return (
+        not text[:1].islower()
+        and bool(p["goal_words"].search(last_sentence))
+        and (len(text) <= p["intro_max_chars"] or text.endswith(":"))
     )
 
 
@@ -57,17 +68,44 @@ def goal(text: str, paragraph: Paragraph, context: str, target: str | None = Non
     )
 
 
-def list_goals(doc: Document) -> list[tuple[int, Goal]]:
-    """Items of lists whose introduction (the paragraph or heading before) names goals."""
+def list_goals(doc: Document, goal_headings: set[str]) -> list[tuple[int, Goal]]:
+    """Items of lists whose introduction (the paragraph or heading before) names goals,
+    or is itself a goal heading (a mål's fokusområden listed right under it)."""
     found = []
     for section in doc.sections:
         intro = section.heading or ""
         for paragraph in section.paragraphs:
             if paragraph.kind == "list_item":
-                if is_goal_intro(intro):
+                if (is_goal_intro(intro) or intro in goal_headings) and not patterns()[
+                    "proposal_clause"
+                ].match(paragraph.text):
                     found.append((paragraph.index, goal(paragraph.text, paragraph, intro)))
-            else:
+            elif not patterns()["measure_label"].match(paragraph.text.strip()):
                 intro = paragraph.text
+    return found
+
+
+def labelled_goals(doc: Document) -> list[tuple[int, Goal]]:
+    """Goals behind a numbered goal-area label, on its line or on the next."""
+    p = patterns()
+    found = []
+    paragraphs = doc.paragraphs()
+    for i, paragraph in enumerate(paragraphs):
+        m = p["labelled_goal"].match(paragraph.text.strip())
+        if paragraph.kind != "text" or m is None:
+            continue
+        label = m.group("label")
+        if m.group("text"):
+            text, where = m.group("text"), paragraph
+        elif i + 1 < len(paragraphs) and paragraphs[i + 1].kind == "text":
+            where = paragraphs[i + 1]
+            if p["labelled_goal"].match(where.text.strip()):
+                continue
+            text = where.text
+        else:
+            continue
+        found.append((where.index, goal(text, where, label)))
+        found[-1][1].level = found[-1][1].level or label.lower()
     return found
 
 
@@ -100,14 +138,25 @@ def ambition_goals(doc: Document) -> list[tuple[int, Goal]]:
             for pattern in patterns()["ambitions"]:
                 m = pattern.search(sentence)
                 if m:
-                    found.append(
-                        (paragraph.index, goal(sentence, paragraph, sentence, m.group("target")))
-                    )
+                    found.append((paragraph.index, goal(sentence, paragraph, sentence)))
                     break
     return found
 
 
 def extract_goals(doc: Document) -> Document:
-    found = list_goals(doc) + heading_goals(doc) + ambition_goals(doc)
+    if doc.doc_type in patterns()["quoting_types"]:
+        doc.goals = []
+        return doc
+    clauses = {loc.paragraph for a in doc.att_satser for loc in a.locations}
+    headings = heading_goals(doc)
+    numbered = {p.text for p in doc.paragraphs() for index, _ in headings if p.index == index}
+    found = [
+        (index, g)
+        for index, g in list_goals(doc, numbered)
+        + labelled_goals(doc)
+        + headings
+        + ambition_goals(doc)
+        if index not in clauses
+    ]
     doc.goals = [g for _, g in sorted(found, key=lambda pair: pair[0])]
     return doc

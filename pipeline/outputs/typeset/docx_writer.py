@@ -27,7 +27,8 @@ def lvl_format(marker: str) -> tuple[str, str]:
     if marker[:1].isalpha():
         fmt = "lowerLetter" if marker[:1].islower() else "upperLetter"
         return fmt, "%1)" if marker.endswith(")") else "%1."
-    return "bullet", "•"
+    # A bullet keeps the mark it was printed with ("-", "–", "•"), as Word would show it.
+    return "bullet", marker or "•"
 
 
 class ListNumbering:
