@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-State = Literal["pending", "done", "failed", "quarantined"]
+State = Literal["pending", "done", "failed", "quarantined", "duplicate"]
 FINISHED: tuple[State, ...] = ("done", "failed")
 
 SCHEMA = """
@@ -114,6 +114,14 @@ class Ledger:
         return self.db.execute(
             "SELECT attempts FROM contents WHERE sha256 = ?", (sha256,)
         ).fetchone()[0]
+
+    def release(self, sha256: str) -> None:
+        """Take back an attempt that was given up on purpose (the service was stopped)."""
+        self.db.execute(
+            "UPDATE contents SET attempts = MAX(attempts - 1, 0), state = 'pending', updated = ?"
+            " WHERE sha256 = ?",
+            (now(), sha256),
+        )
 
     def finish(
         self,
