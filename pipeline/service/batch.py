@@ -24,7 +24,7 @@ from pipeline.outputs.files import publish, safe_name
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
 from pipeline.outputs.summary import DOC_TYPE_NAMES
-from pipeline.service.inputs import expand_inputs, is_input_name
+from pipeline.service.inputs import SKIPPED_PREFIXES, expand_inputs, is_input_name
 from pipeline.service.ledger import Ledger, sha256_of
 from pipeline.service.worker import (
     DEFAULT_MEMORY_MB,
@@ -32,7 +32,7 @@ from pipeline.service.worker import (
     DEFAULT_TARGET,
     Cancelled,
     LimitExceeded,
-    shared_worker,
+    shared,
 )
 from pipeline.service.worker import (
     Limits as WorkerLimits,
@@ -161,7 +161,15 @@ def member_target(name: str) -> PurePosixPath | None:
         return None
     if any(part in ("..", "") for part in parts):
         return None
-    return PurePosixPath(*(safe_name(p) for p in parts))
+    return PurePosixPath(*(safe_file_name(p) for p in parts))
+
+
+def safe_file_name(name: str) -> str:
+    """`safe_name` that keeps the suffix (which says the format) however long the stem."""
+    path = PurePosixPath(name)
+    if not path.suffix or len(path.suffix) > 16:
+        return safe_name(name)
+    return safe_name(path.stem) + "." + safe_name(path.suffix[1:])
 
 
 def unpack(
@@ -188,7 +196,10 @@ def unpack(
     with zf:
         for info in zf.infolist():
             member_name = PurePosixPath(info.filename.replace("\\", "/")).name
-            if info.is_dir() or not is_input_name(member_name, INPUT_SUFFIXES):
+            if info.is_dir() or member_name.startswith(SKIPPED_PREFIXES):
+                continue  # folders, lock files and hidden files (`__MACOSX/._x`)
+            if not is_input_name(member_name, INPUT_SUFFIXES):
+                skip(info.filename, "formatet stöds inte")
                 continue
             relative = member_target(info.filename)
             if relative is None:
@@ -345,7 +356,7 @@ def failed_document(path: Path, origin: str, sha256: str, code: str, **fields: o
 
 def read_isolated(path: Path, settings: Settings, reader: str = DEFAULT_TARGET) -> list[Document]:
     """Read a file in this thread's worker process, within the settings' limits."""
-    return shared_worker(settings.limits()).run(path, settings.styrmodell, reader)
+    return shared.run(settings.limits(), path, settings.styrmodell, reader)
 
 
 def published(out: Path, folders: list[str], sha256: str) -> bool:

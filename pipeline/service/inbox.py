@@ -242,14 +242,15 @@ def stop_on_signals() -> Iterator[threading.Event]:
         worker.cancel_event.clear()
 
 
-def unique(folder: Path, name: str) -> Path:
+def unique(folder: Path, name: str, reserve: int = len(REASON)) -> Path:
     """`folder/name`, or `name` with -2, -3 ... before its suffix if that is taken; short
-    enough that `<name>.reason.json` fits in a file name."""
-    name = fit_name(name, NAME_LIMIT - len(REASON) - 8)
-    target = folder / name
+    enough in bytes that `reserve` more (`.reason.json`) still fit in a file name."""
+    limit = NAME_LIMIT - reserve
+    target = folder / fit_name(name, limit)
     stem, suffix, n = Path(name).stem, Path(name).suffix, 2
-    while target.exists() or target.with_name(target.name + REASON).exists():
-        target = folder / f"{stem}-{n}{suffix}"
+    # lexists: a reason name too long to exist is not in the way (exists() would raise)
+    while os.path.lexists(target) or os.path.lexists(f"{target}{REASON}"):
+        target = folder / fit_name(f"{stem}-{n}{suffix}", limit)
         n += 1
     return target
 
@@ -298,7 +299,7 @@ class Inbox:
 
     def claim(self, path: Path) -> Path | None:
         """Take a file by renaming it into `processing/`; None if someone else was first."""
-        target = unique(self.processing, path.name)
+        target = unique(self.processing, path.name, reserve=0)
         try:
             os.rename(path, target)
         except FileNotFoundError:

@@ -178,28 +178,30 @@ class Worker:
         raise WorkerCrashed(answer[1])
 
 
-_local = threading.local()
+class Shared:
+    """The process's worker, kept warm between documents and used by one thread at a time
+    (a worker reads one document at a time; threads of a pool wait their turn)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.worker: Worker | None = None
+
+    def run(self, limits: Limits, path: Path, styrmodell: str | None, target: str):
+        with self.lock:
+            if self.worker is None or self.worker.limits != limits:
+                if self.worker is not None:
+                    self.worker.close()
+                self.worker = Worker(limits)
+            return self.worker.run(path, styrmodell, target)
+
+    def close(self) -> None:
+        with self.lock:
+            if self.worker is not None:
+                self.worker.close()
 
 
-def shared_worker(limits: Limits) -> Worker:
-    """This thread's worker (kept warm between documents), made anew when limits change."""
-    worker: Worker | None = getattr(_local, "worker", None)
-    if worker is None or worker.limits != limits:
-        if worker is not None:
-            worker.close()
-        worker = _local.worker = Worker(limits)
-        _all_workers.append(worker)
-    return worker
-
-
-_all_workers: list[Worker] = []
-atexit.register(lambda: close_all())
-
-
-def close_all() -> None:
-    """Stop every worker this process started (at exit, and when a service stops)."""
-    for worker in _all_workers:
-        worker.close()
+shared = Shared()
+atexit.register(shared.close)
 
 
 # --- the child ---------------------------------------------------------------------------
@@ -224,6 +226,21 @@ def watch_parent(parent: int) -> None:
     os._exit(0)
 
 
+WARM_UP = "Motion om belysning\n\nJag föreslår\n\natt belysning sätts upp längs vägen.\n"
+
+
+def warm_up() -> None:
+    """Load spaCy, the classifier and the profiles before the first document, so a
+    document's time limit counts the document alone."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="attsats-") as folder:
+        sample = Path(folder) / "uppvarmning.txt"
+        sample.write_text(WARM_UP, encoding="utf-8")
+        with contextlib.suppress(Exception):
+            analyse(DEFAULT_TARGET, str(sample), None)
+
+
 def main() -> None:
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_MEMORY_MB
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when a worker stops
@@ -242,8 +259,7 @@ def main() -> None:
         answers.write(HEADER.pack(len(data)) + data)
         answers.flush()
 
-    import pipeline.service.bundles  # noqa: F401  (spaCy and the stages, loaded once)
-
+    warm_up()
     send(("ready",))
     while header := requests.read(HEADER.size):
         (size,) = HEADER.unpack(header)
