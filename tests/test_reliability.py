@@ -328,7 +328,7 @@ def kill_mid_batch_and_resume(tmp_path: Path, count: int) -> None:
 
 
 def test_3_kill_9_mid_batch_then_restart_accounts_for_every_file(tmp_path: Path) -> None:
-    kill_mid_batch_and_resume(tmp_path, 60)
+    kill_mid_batch_and_resume(tmp_path, 40)
 
 
 @pytest.mark.slow
