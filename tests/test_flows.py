@@ -352,11 +352,17 @@ def run_states(flow_name: str) -> list[str]:
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName
 
+    states: list[str] = []
     with get_client(sync_client=True) as client:
-        runs = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])), limit=10_000
-        )
-    return [r.state.type.value for r in runs]
+        while True:
+            page = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+                limit=200,
+                offset=len(states),
+            )
+            states += [r.state.type.value for r in page]
+            if len(page) < 200:
+                return states
 
 
 @pytest.mark.slow

@@ -189,16 +189,15 @@ class Readiness:
 
 
 class Events:
-    """inotify events for one folder: which names were written, closed or moved in."""
+    """inotify events for one folder: a file closed after writing wakes the watcher (its
+    settle time runs from there); a file moved in is complete at once."""
 
     def __init__(self, folder: Path) -> None:
         from inotify_simple import INotify, flags
 
         self.flags = flags
         self.inotify = INotify()
-        self.inotify.add_watch(
-            str(folder), flags.CLOSE_WRITE | flags.MOVED_TO | flags.MODIFY | flags.CREATE
-        )
+        self.inotify.add_watch(str(folder), flags.CLOSE_WRITE | flags.MOVED_TO)
 
     def wait(self, timeout: float) -> list[str]:
         """Names moved in since the last call (complete at once); waits for any event."""
@@ -356,8 +355,9 @@ class Inbox:
                     move_file(path, home / name)  # finishing a run cut short
                     self.echo(f"{shown(origin)}: klar → {self.where(home)}/")
                     return "done"
-                if entry.name == origin and member:  # an archive unpacked again
-                    path.unlink(missing_ok=True)
+                if entry.name == origin and member:  # an archive or folder seen again
+                    path.unlink(missing_ok=True)  # its bytes are at home already
+                    self.echo(f"{shown(origin)}: redan behandlad → {self.where(home)}/")
                     return "done"
                 ledger.see(key, origin, "duplicate")
                 target = unique(home / DUPLICATES, name)
