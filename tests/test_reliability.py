@@ -547,7 +547,7 @@ def rss(pid: int) -> int:
 def test_9_a_hung_or_exploding_parser_is_killed_on_its_limit_and_the_next_file_goes_on(
     tmp_path: Path, reader: str, code: str
 ) -> None:
-    settings = batch.Settings(seconds=3, memory_mb=400)
+    settings = batch.Settings(seconds=3, memory_mb=1024)
     box = Inbox(
         tmp_path / "in",
         tmp_path / "out",
@@ -566,7 +566,7 @@ def test_9_a_hung_or_exploding_parser_is_killed_on_its_limit_and_the_next_file_g
     assert (reason["code"], reason["attempts"]) == (code, 1)
     assert reason["message"] in (
         "Analysen tog längre tid än 3 sekunder och avbröts.",
-        "Analysen behövde mer minne än 400 MB och avbröts.",
+        "Analysen behövde mer minne än 1024 MB och avbröts.",
     )
     box.process = batch.process_file
     (box.inbox / "belysning.txt").write_text(paper(1), encoding="utf-8")
@@ -759,3 +759,23 @@ def test_13_sigterm_during_a_long_document_stops_within_seconds_and_resumes_it(
     with Ledger(batch.ledger_path(out)) as ledger:
         [entry] = ledger.entries()
     assert (entry.state, entry.attempts) == ("pending", 0)  # the given-up try does not count
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ö" * 200 + ".txt", "m" * 300 + ".docx", "\U0001f600" * 70 + ".pdf", "a.b" * 100],
+)
+def test_names_are_bounded_in_bytes_and_keep_their_suffix(name: str) -> None:
+    from pipeline.outputs.files import MAX_NAME_BYTES, fit_name, safe_name
+
+    fitted = fit_name(name, 200)
+    assert len(fitted.encode("utf-8")) <= 200
+    assert Path(fitted).suffix == Path(name).suffix
+    assert fit_name(name + "x", 200) != fitted  # two long names stay apart
+    assert len(safe_name(name).encode("utf-8")) <= MAX_NAME_BYTES
+
+
+def test_safe_names_are_composed_unicode() -> None:
+    from pipeline.outputs.files import safe_name
+
+    assert safe_name(unicodedata.normalize("NFD", "Återremiss")) == "Återremiss"
