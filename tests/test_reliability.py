@@ -779,3 +779,33 @@ def test_safe_names_are_composed_unicode() -> None:
     from pipeline.outputs.files import safe_name
 
     assert safe_name(unicodedata.normalize("NFD", "Återremiss")) == "Återremiss"
+
+
+def test_a_fault_of_the_service_on_one_file_sets_it_aside_and_the_next_goes_on(
+    box: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = inbox.name_candidates
+
+    def broken(name: str, key: str) -> list[str]:
+        if name == "trasig.txt":
+            raise OSError(28, "No space left on device")
+        return real(name, key)
+
+    monkeypatch.setattr(inbox, "name_candidates", broken)
+    (box.inbox / "trasig.txt").write_text(paper(1), encoding="utf-8")
+    (box.inbox / "vanlig.txt").write_text(paper(2), encoding="utf-8")
+    assert take(box) == ["failed", "done"]
+    reason = json.loads((box.failed / "trasig.txt.reason.json").read_text(encoding="utf-8"))
+    assert reason["code"] == "E201" and "No space left on device" in reason["message"]
+
+
+def test_scratch_left_by_a_killed_run_is_swept_at_start(tmp_path: Path) -> None:
+    state = tmp_path / "out" / ".attsats"
+    (state / "uppackat-gammal" / "kf").mkdir(parents=True)
+    (state / "tmp" / "belysning.1234abcd").mkdir(parents=True)
+    (state / "uppackat-ny").mkdir()
+    for path in (state / "uppackat-gammal", state / "tmp" / "belysning.1234abcd"):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    Inbox(tmp_path / "in", tmp_path / "out", mode="poll")
+    assert sorted(p.name for p in state.iterdir()) == ["tmp", "uppackat-ny"]
+    assert list((state / "tmp").iterdir()) == []

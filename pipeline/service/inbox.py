@@ -280,6 +280,23 @@ class Inbox:
             folder.mkdir(parents=True, exist_ok=True)
         self.readiness = Readiness(self.settle, self.clock)
         self.stop: Callable[[], bool] = lambda: False
+        self.sweep()
+
+    def sweep(self, age: float = 3600.0) -> None:
+        """Remove scratch a killed run left in the outbox's state folder (unpacked
+        archives, folders being built), once it is older than `age` seconds."""
+        state = state_dir(self.outbox)
+        leftovers = [*state.glob("uppackat-*"), *state.glob("tmp/*")] if state.is_dir() else []
+        for path in leftovers:
+            try:
+                if time.time() - path.lstat().st_mtime < age:
+                    continue
+            except OSError:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
     def own(self, path: Path) -> bool:
         """The inbox's own folders, never taken as input."""
@@ -302,6 +319,9 @@ class Inbox:
         try:
             os.rename(path, target)
         except FileNotFoundError:
+            return None
+        except OSError as error:  # not ours to move (permissions): say so, try again later
+            log.error("Kunde inte ta %s: %s", shown(path.name), error)
             return None
         finally:
             self.readiness.forget(path.name)
@@ -473,8 +493,17 @@ class Inbox:
         return [self.handle_paper(path, origin, member=in_folder)]
 
     def handle(self, claimed: Path) -> list[Outcome]:
-        """Process one claimed file or folder to the end."""
-        return self.handle_one(claimed, claimed.name)
+        """Process one claimed file or folder to the end. A fault of the service itself on
+        one file (a full disk, a bug) sets that file aside; the service goes on."""
+        try:
+            return self.handle_one(claimed, claimed.name)
+        except Exception as exc:
+            log.exception("Fel i inkorgen med %s", shown(claimed.name))
+            if not claimed.exists():
+                return ["failed"]
+            detail = f"{type(exc).__name__}: {exc}"[:300]
+            self.fail(claimed, claimed.name, "E201", message("E201", attempts=1, detail=detail), 1)
+            return ["failed"]
 
     def recover(self) -> list[Outcome]:
         """Resume whatever a previous run left in `processing/`."""
