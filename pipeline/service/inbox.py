@@ -423,7 +423,7 @@ class Inbox:
 
     def handle_archive(self, path: Path) -> list[Outcome]:
         """Every member of a zip archive as a paper of its own, the archive as its
-        provenance; the archive itself goes to `OUTBOX/<name>/` with `arkiv.json`."""
+        provenance; the archive itself goes to `OUTBOX/<name>-zip/` with `arkiv.json`."""
         scratch = state_dir(self.outbox) / f"uppackat-{uuid.uuid4().hex[:12]}"
         try:
             found, problems = unpack(path, path.name, scratch, Limits(), Budget(), 0)
@@ -450,7 +450,7 @@ class Inbox:
             with Ledger(ledger_path(self.outbox)) as ledger:
                 home = ledger.reserve(
                     key,
-                    [f"{n}-arkiv" for n in name_candidates(path.name, key)],
+                    name_candidates(path.name, key)[1:],  # `arkiv-zip`: never a paper's name
                     folder_taken(self.outbox),
                 )
                 ledger.begin(key, path.name)
