@@ -299,8 +299,8 @@ class Inbox:
                 path.unlink(missing_ok=True)
 
     def own(self, path: Path) -> bool:
-        """The inbox's own folders, never taken as input."""
-        return path in (self.processing, self.failed)
+        """The inbox's own folders (and an outbox inside it), never taken as input."""
+        return path in (self.processing, self.failed, self.outbox)
 
     def candidates(self) -> list[Path]:
         """Files and folders waiting in the inbox (not yet claimed), oldest name first."""
@@ -309,8 +309,7 @@ class Inbox:
             for p in self.inbox.iterdir()
             if not ignored(p.name)
             and not self.own(p)
-            and (p.is_file() or p.is_dir())
-            or p.is_symlink()
+            and (p.is_symlink() or p.is_file() or p.is_dir())
         )
 
     def claim(self, path: Path) -> Path | None:
