@@ -807,3 +807,13 @@ def test_scratch_left_by_a_killed_run_is_swept_at_start(tmp_path: Path) -> None:
     Inbox(tmp_path / "in", tmp_path / "out", mode="poll")
     assert sorted(p.name for p in state.iterdir()) == ["tmp", "uppackat-ny"]
     assert list((state / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "settings", [batch.Settings(seconds=0), batch.Settings(memory_mb=512)], ids=["time", "memory"]
+)
+def test_limits_a_worker_cannot_work_within_are_refused_before_anything_is_done(
+    settings: batch.Settings,
+) -> None:
+    with pytest.raises(batch.SettingsError, match="minst 1024 MB"):
+        settings.check()

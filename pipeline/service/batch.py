@@ -43,6 +43,7 @@ from pipeline.styrmodell.schema import Profile, ProfileError
 STATE_DIR = ".attsats"
 ARCHIVE_SUFFIXES = (".zip",)
 DEFAULT_ATTEMPTS = 3
+MIN_MEMORY_MB = 1024
 
 
 def state_dir(out: Path) -> Path:
@@ -91,9 +92,11 @@ class Settings:
             raise SettingsError(str(error)) from error
         if self.templates is not None and not Path(self.templates).is_dir():
             raise SettingsError(f"Mallmappen finns inte: {self.templates}")
-        if self.seconds <= 0 or self.memory_mb < 64:
+        # A warm worker (spaCy, the classifier, the profiles) reserves about 600 MB.
+        if self.seconds <= 0 or self.memory_mb < MIN_MEMORY_MB:
             raise SettingsError(
-                "Tidsgränsen måste vara större än 0 sekunder och minnesgränsen minst 64 MB."
+                "Tidsgränsen måste vara större än 0 sekunder och minnesgränsen minst"
+                f" {MIN_MEMORY_MB} MB."
             )
 
 

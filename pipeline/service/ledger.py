@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-State = Literal["pending", "done", "failed", "quarantined", "duplicate"]
+State = Literal["pending", "done", "failed", "quarantined"]
 FINISHED: tuple[State, ...] = ("done", "failed")
 
 SCHEMA = """
