@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-routes loco lint samples golden model bench clean
+.PHONY: install demo test test-routes test-slow loco lint samples golden model bench clean
 
 install: $(STAMP)
 
@@ -33,6 +33,11 @@ test-routes: $(STAMP)
 # How the trained text classifiers score on a corpus they were not trained on (trains).
 loco: $(STAMP)
 	$(BIN)/attsats evaluate --loco
+
+# The long reliability runs (500 documents: kill -9 mid-batch, the embedded Prefect
+# default without "database is locked"); `make test` leaves them out (marker `slow`).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ flow itself for every complete file.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -43,10 +44,12 @@ def inbox_flow(
     mode: Literal["auto", "poll"] = "auto",
     once: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
+    console: bool = False,
 ) -> int:
     """Watch `inbox` and process every complete file into `outbox` with `settings`
-    (styrmodell, templates) until SIGINT or SIGTERM (or, with `once`, until it is empty);
-    returns how many files were handled."""
+    (styrmodell, templates, limits) until SIGINT or SIGTERM (or, with `once`, until it is
+    empty); returns how many files were handled. With `console`, one line per file on
+    stdout."""
     settings.check()  # before any file is taken
     watcher = Inbox(
         Path(inbox),
@@ -58,6 +61,7 @@ def inbox_flow(
         mode=mode,
         process=run_document,
         settings=settings,
+        **({"echo": lambda line: print(line, file=sys.stdout, flush=True)} if console else {}),
     )
     with stop_on_signals() as stop:
         return watcher.run(stop=stop.is_set, once=once)

@@ -11,8 +11,10 @@ scale-out set-up, `scripts/postgres.sh` and `prefect server start`), flows repor
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -32,6 +34,15 @@ STARTUP_SECONDS = 120
 def data_dir() -> Path:
     """The project's data folder: $ATTSATS_DATA, else `.data` in the working directory."""
     return Path(os.environ.get(DATA_ENV) or Path.cwd() / ".data").resolve()
+
+
+def die_with_parent() -> None:
+    """In the server's child process before it runs: Linux sends it SIGTERM when attsats
+    dies, even by kill -9, so no API server outlives the command that started it."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def session_server() -> SubprocessASGIServer:
@@ -71,6 +82,7 @@ def session_server() -> SubprocessASGIServer:
                     **get_current_settings().to_environment_variables(exclude_unset=True),
                 },
                 start_new_session=True,
+                preexec_fn=die_with_parent,
             )
 
     return SessionServer()
@@ -107,10 +119,11 @@ def prefect_runtime(quiet: bool = True) -> Iterator[str]:
         updates={PREFECT_HOME: str(home), PREFECT_SERVER_ANALYTICS_ENABLED: False}
     ):
         server = session_server()
-        server.start(timeout=STARTUP_SECONDS)
-        os.environ["PREFECT_HOME"] = str(home)
-        os.environ["PREFECT_API_URL"] = server.api_url  # for process-pool workers
         try:
+            # Inside the try: an interrupt while the server starts still stops it.
+            server.start(timeout=STARTUP_SECONDS)
+            os.environ["PREFECT_HOME"] = str(home)
+            os.environ["PREFECT_API_URL"] = server.api_url  # for process-pool workers
             with temporary_settings(
                 updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
             ):

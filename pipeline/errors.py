@@ -42,7 +42,10 @@ CATALOGUE: dict[str, Entry] = {
         Entry("E201", "Bearbetningen misslyckades {attempts} gånger; filen lades undan: {detail}"),
         Entry("E202", "Arkivet {archive} kan inte packas upp: {detail}"),
         Entry("E203", "Utkasten kunde inte skapas: {detail}"),
+        Entry("E204", "Analysen tog längre tid än {seconds} sekunder och avbröts."),
+        Entry("E205", "Analysen behövde mer minne än {megabytes} MB och avbröts."),
         Entry("W201", "{member} i arkivet {archive} hoppades över: {reason}"),
+        Entry("W202", "Samma innehåll som {first}; analyserades inte igen (dubblett)."),
     ]
 }
 

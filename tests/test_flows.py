@@ -289,3 +289,106 @@ def test_watch_runs_as_a_service_until_sigterm(api: str, tmp_path: Path) -> None
         code = service.wait(timeout=30)
     assert code == 0, log.read_text()
     assert "1 filer behandlade." in log.read_text()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process started under `pid`, in a session of its own or not."""
+    from test_reliability import children
+
+    return children(pid)
+
+
+def test_watch_on_the_embedded_default_leaves_no_process_after_sigterm(
+    api: str, tmp_path: Path
+) -> None:
+    """Promise 13: `attsats watch` starts its own Prefect API server (the database of this
+    module's runtime is reused, so it starts in seconds) and a worker; within 10 s of
+    SIGTERM none of them is alive. The console says what became of each file."""
+    from test_reliability import alive
+
+    inbox, outbox = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / f"{SAMPLE_NAMES[1]}.txt", inbox)
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    log = tmp_path / "watch.log"
+    with log.open("w") as sink:
+        service = subprocess.Popen(
+            [str(Path(sys.executable).parent / "attsats"), "watch", str(inbox),
+             "--out", str(outbox), "--settle", "0.2", "--interval", "0.1", "--poll"],
+            stdout=sink, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 90
+        target = outbox / SAMPLE_NAMES[1] / f"{SAMPLE_NAMES[1]}.txt"
+        while not target.exists():
+            assert service.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        started = descendants(service.pid)
+        assert len(started) >= 2, started  # the API server and the worker at least
+        signalled = time.monotonic()
+        service.send_signal(signal.SIGTERM)
+        service.wait(timeout=10)
+        while any(alive(p) for p in started):
+            assert time.monotonic() - signalled < 10, [p for p in started if alive(p)]
+            time.sleep(0.1)
+    finally:
+        if service.poll() is None:
+            service.kill()
+    text = log.read_text()
+    assert f"{SAMPLE_NAMES[1]}.txt: " in text and f"→ out/{SAMPLE_NAMES[1]}/" in text, text
+
+
+def small_papers(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True)
+    for n in range(count):
+        (folder / f"papper-{n:04d}.txt").write_text(
+            f"Information om vinterväghållningen, del {n}\n\n"
+            f"Tekniska nämnden informeras om plogningen av {n} kilometer väg.\n",
+            encoding="utf-8",
+        )
+
+
+def run_states(flow_name: str) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    states: list[str] = []
+    with get_client(sync_client=True) as client:
+        while True:
+            page = client.read_flow_runs(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+                limit=200,
+                offset=len(states),
+            )
+            states += [r.state.type.value for r in page]
+            if len(page) < 200:
+                return states
+
+
+@pytest.mark.slow
+def test_500_documents_on_the_embedded_default_meet_no_locked_database(
+    api: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Promise 12: 500 documents as a batch on two workers, and 500 through the inbox
+    (one `attsats-dokument` run each): every run completes, none is failed by SQLite's
+    "database is locked"."""
+    from flows.batch_flow import batch_flow
+    from flows.inbox_flow import inbox_flow
+
+    small_papers(tmp_path / "arkiv", 500)
+    state = batch_flow(
+        [str(tmp_path / "arkiv")], str(tmp_path / "ut"), workers=2, with_report=False,
+        return_state=True,
+    )  # fmt: skip
+    assert state.is_completed() and state.result()["documents"] == 500
+    small_papers(tmp_path / "in", 500)
+    before = run_states("attsats-dokument")
+    handled = inbox_flow(
+        str(tmp_path / "in"), str(tmp_path / "ut2"), settle=0, poll_interval=0.05,
+        mode="poll", once=True,
+    )  # fmt: skip
+    assert handled == 500
+    states = run_states("attsats-dokument")
+    assert len(states) - len(before) == 500
+    assert set(states) == {"COMPLETED"}
+    assert "database is locked" not in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -94,11 +95,11 @@ def test_a_file_is_ready_when_unchanged_for_the_settle_time(tmp_path: Path, cloc
     assert ready.ready(path)
 
 
-def test_a_file_closed_after_writing_is_ready_at_once(tmp_path: Path, clock: Clock) -> None:
+def test_a_file_renamed_into_the_inbox_is_ready_at_once(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "motion.txt"
     path.write_text(MOTION, encoding="utf-8")
     ready = Readiness(settle=60.0, clock=clock)
-    ready.mark_closed("motion.txt")
+    ready.mark_moved("motion.txt")
     assert ready.ready(path)
 
 
@@ -232,7 +233,9 @@ def test_run_once_handles_everything_waiting(tmp_path: Path) -> None:
     ]
 
 
-def test_inotify_takes_a_closed_file_without_waiting(tmp_path: Path) -> None:
+def test_inotify_takes_a_file_renamed_in_without_waiting(tmp_path: Path) -> None:
+    """A rename into the inbox is a whole file (IN_MOVED_TO); one written in place waits
+    for the settle time, however often it was closed."""
     folder = tmp_path / "in"
     folder.mkdir()
     events = inbox.open_events(folder)
@@ -245,11 +248,15 @@ def test_inotify_takes_a_closed_file_without_waiting(tmp_path: Path) -> None:
     watcher.start()
     try:
         time.sleep(0.2)
-        (folder / "belysning.txt").write_text(MOTION, encoding="utf-8")
+        (folder / "skrivs.txt").write_text(MOTION + "\nSkrivs på plats.\n", encoding="utf-8")
+        staged = tmp_path / "belysning.txt"
+        staged.write_text(MOTION, encoding="utf-8")
+        os.rename(staged, folder / "belysning.txt")
         deadline = time.monotonic() + 10
         while not (box.outbox / "belysning" / "belysning.txt").exists():
-            assert time.monotonic() < deadline, "the closed file was not taken"
+            assert time.monotonic() < deadline, "the renamed file was not taken"
             time.sleep(0.05)
+        assert (folder / "skrivs.txt").exists()
     finally:
         stop.set()
         watcher.join(timeout=10)

@@ -110,3 +110,12 @@ def test_processes_sharing_a_ledger_never_get_the_same_name(tmp_path: Path) -> N
         names = pool.map(reserve_many, [(path, "aaaa"), (path, "bbbb")])
     flat = [n for part in names for n in part]
     assert len(flat) == 20 and len(set(flat)) == 20
+
+
+def test_release_takes_back_an_attempt_given_up_on_purpose(ledger: Ledger) -> None:
+    """A service stopped mid-file: that try does not count towards quarantine."""
+    ledger.begin("abc", "motion.txt")
+    ledger.begin("abc", "motion.txt")
+    ledger.release("abc")
+    entry = ledger.get("abc")
+    assert (entry.state, entry.attempts) == ("pending", 1)

@@ -6,12 +6,14 @@ Prefect is imported inside each command, so `attsats analyze` starts without it.
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from pipeline.service.batch import DEFAULT_ATTEMPTS, Settings, SettingsError
+from pipeline.service.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 # The options every command that analyses takes (`analyze`, `batch`, `watch`).
 TemplatesOption = Annotated[
@@ -30,11 +32,33 @@ StyrmodellOption = Annotated[
         "om den finns, annars den generiska.",
     ),
 ]
+TimeoutOption = Annotated[
+    float,
+    typer.Option("--timeout", help="Sekunder som läsningen av en fil får ta innan den avbryts."),
+]
+MemoryOption = Annotated[
+    int,
+    typer.Option("--memory-mb", help="Megabyte minne som läsningen av en fil får använda."),
+]
 
 
-def checked_settings(styrmodell: str | None, templates: Path | None) -> Settings:
+def terminate_as_interrupt() -> None:
+    """SIGTERM as Ctrl-C for the whole command, so every way of stopping it runs the
+    same clean-up (the Prefect server and the worker processes are stopped); the inbox
+    flow handles both itself while it watches."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def checked_settings(
+    styrmodell: str | None,
+    templates: Path | None,
+    seconds: float = DEFAULT_SECONDS,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+) -> Settings:
     """The options as `Settings`, or exit 2 with the reason (Swedish) before any work."""
-    settings = Settings(styrmodell, str(templates) if templates is not None else None)
+    settings = Settings(
+        styrmodell, str(templates) if templates is not None else None, seconds, memory_mb
+    )
     try:
         settings.check()
     except SettingsError as error:
@@ -67,9 +91,12 @@ def watch_command(
     ] = False,
     styrmodell: StyrmodellOption = None,
     templates: TemplatesOption = None,
+    timeout: TimeoutOption = DEFAULT_SECONDS,
+    memory_mb: MemoryOption = DEFAULT_MEMORY_MB,
 ) -> None:
     """Bevaka en inkorg och analysera varje fil som lämnas där."""
-    settings = checked_settings(styrmodell, templates)
+    terminate_as_interrupt()
+    settings = checked_settings(styrmodell, templates, timeout, memory_mb)
     from flows.inbox_flow import inbox_flow
     from flows.runtime import prefect_runtime
 
@@ -86,6 +113,7 @@ def watch_command(
                 mode="poll" if poll else "auto",
                 once=once,
                 settings=settings,
+                console=True,
             )
     except KeyboardInterrupt:
         typer.echo("Bevakningen avslutad.", err=True)
@@ -105,9 +133,12 @@ def batch_command(
     ] = True,
     styrmodell: StyrmodellOption = None,
     templates: TemplatesOption = None,
+    timeout: TimeoutOption = DEFAULT_SECONDS,
+    memory_mb: MemoryOption = DEFAULT_MEMORY_MB,
 ) -> None:
     """Analysera mappar och arkiv i en omgång; samma omgång igen gör inget nytt."""
-    settings = checked_settings(styrmodell, templates)
+    terminate_as_interrupt()
+    settings = checked_settings(styrmodell, templates, timeout, memory_mb)
     missing = [p for p in paths if not p.exists()]
     if missing:
         typer.echo("Finns inte: " + ", ".join(map(str, missing)), err=True)

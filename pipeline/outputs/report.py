@@ -13,6 +13,7 @@ assessed, never as "no".
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -633,9 +634,9 @@ def render_xlsx(report: Report, path: Path) -> None:
             for a in report.documents
         ],
     )
-    tmp = path.with_name(f".{path.name}.tmp")
-    workbook.save(tmp)
-    tmp.replace(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    atomic_write(path, buffer.getvalue())  # a crash never leaves a half workbook
 
 
 def write_report(out: Path, today: dt.date | None = None) -> list[Path]:

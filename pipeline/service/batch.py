@@ -15,25 +15,35 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path, PurePosixPath
 
 from extractors import SUFFIXES
-from pipeline.document import Document, Problem
-from pipeline.errors import message
+from pipeline.document import Document, Problem, Source
+from pipeline.errors import message, record
 from pipeline.outputs.files import publish, safe_name
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
 from pipeline.outputs.summary import DOC_TYPE_NAMES
-from pipeline.service.bundles import analyze_file
-from pipeline.service.inputs import expand_inputs, is_input_name
+from pipeline.service.inputs import SKIPPED_PREFIXES, expand_inputs, is_input_name
 from pipeline.service.ledger import Ledger, sha256_of
+from pipeline.service.worker import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_SECONDS,
+    DEFAULT_TARGET,
+    Cancelled,
+    LimitExceeded,
+    shared,
+)
+from pipeline.service.worker import (
+    Limits as WorkerLimits,
+)
 from pipeline.styrmodell.loader import load_profile
 from pipeline.styrmodell.schema import Profile, ProfileError
 
 STATE_DIR = ".attsats"
 ARCHIVE_SUFFIXES = (".zip",)
 DEFAULT_ATTEMPTS = 3
+MIN_MEMORY_MB = 1024
 
 
 def state_dir(out: Path) -> Path:
@@ -62,6 +72,11 @@ class Settings:
 
     styrmodell: str | None = None  # a shipped profile's id or a YAML file
     templates: str | None = None  # a folder with the municipality's own templates
+    seconds: float = DEFAULT_SECONDS  # the time limit for reading one file
+    memory_mb: int = DEFAULT_MEMORY_MB  # the memory limit for reading one file
+
+    def limits(self) -> WorkerLimits:
+        return WorkerLimits(self.seconds, self.memory_mb)
 
     def profile(self) -> Profile | None:
         return load_profile(self.styrmodell) if self.styrmodell else None
@@ -77,6 +92,12 @@ class Settings:
             raise SettingsError(str(error)) from error
         if self.templates is not None and not Path(self.templates).is_dir():
             raise SettingsError(f"Mallmappen finns inte: {self.templates}")
+        # A warm worker (spaCy, the classifier, the profiles) reserves about 600 MB.
+        if self.seconds <= 0 or self.memory_mb < MIN_MEMORY_MB:
+            raise SettingsError(
+                "Tidsgränsen måste vara större än 0 sekunder och minnesgränsen minst"
+                f" {MIN_MEMORY_MB} MB."
+            )
 
 
 DEFAULT_SETTINGS = Settings()
@@ -107,12 +128,13 @@ class Item:
 class Result:
     origin: str
     sha256: str
-    state: str  # done | failed | quarantined
+    state: str  # done | failed | quarantined | stopped (the service stopped; resumed later)
     folders: tuple[str, ...] = ()
     doc_types: tuple[str, ...] = ()
     code: str | None = None
     message: str | None = None
     attempts: int = 1
+    clauses: int = 0  # att-satser found, over all the file's documents
 
 
 @dataclass
@@ -142,7 +164,15 @@ def member_target(name: str) -> PurePosixPath | None:
         return None
     if any(part in ("..", "") for part in parts):
         return None
-    return PurePosixPath(*(safe_name(p) for p in parts))
+    return PurePosixPath(*(safe_file_name(p) for p in parts))
+
+
+def safe_file_name(name: str) -> str:
+    """`safe_name` that keeps the suffix (which says the format) however long the stem."""
+    path = PurePosixPath(name)
+    if not path.suffix or len(path.suffix) > 16:
+        return safe_name(name)
+    return safe_name(path.stem) + "." + safe_name(path.suffix[1:])
 
 
 def unpack(
@@ -169,7 +199,10 @@ def unpack(
     with zf:
         for info in zf.infolist():
             member_name = PurePosixPath(info.filename.replace("\\", "/")).name
-            if info.is_dir() or not is_input_name(member_name, INPUT_SUFFIXES):
+            if info.is_dir() or member_name.startswith(SKIPPED_PREFIXES):
+                continue  # folders, lock files and hidden files (`__MACOSX/._x`)
+            if not is_input_name(member_name, INPUT_SUFFIXES):
+                skip(info.filename, "formatet stöds inte")
                 continue
             relative = member_target(info.filename)
             if relative is None:
@@ -308,6 +341,42 @@ def first_error(docs: list[Document]) -> tuple[str | None, str | None]:
     return None, None
 
 
+def failed_document(path: Path, origin: str, sha256: str, code: str, **fields: object) -> Document:
+    """A document that could not be read, with its coded reason (the reading never
+    answered: a limit, or no text at all)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    doc = Document(
+        source=Source(
+            path=origin, sha256=sha256, format=SUFFIXES.get(path.suffix.lower()), size=size
+        )
+    )
+    record(doc, code, **fields)
+    return doc
+
+
+def read_isolated(path: Path, settings: Settings, reader: str = DEFAULT_TARGET) -> list[Document]:
+    """Read a file in this thread's worker process, within the settings' limits."""
+    return shared.run(settings.limits(), path, settings.styrmodell, reader)
+
+
+def published(out: Path, folders: list[str], sha256: str) -> bool:
+    """Whether every folder of a file is in place with this content's analysis: a run
+    that died after publishing them, before the ledger said so."""
+    from pipeline.outputs.folders import ANALYSIS
+
+    for folder in folders:
+        try:
+            doc = Document.model_validate_json((out / folder / ANALYSIS).read_bytes())
+        except (OSError, ValueError):
+            return False
+        if doc.source.sha256 != sha256:
+            return False
+    return bool(folders)
+
+
 def process_file(
     path: Path,
     origin: str,
@@ -318,27 +387,39 @@ def process_file(
     keep_failed: bool = True,
     settings: Settings = DEFAULT_SETTINGS,
     analyse: Callable[[Path], list[Document]] | None = None,
+    reader: str = DEFAULT_TARGET,
 ) -> Result:
     """Analyse one file and publish each of its documents as `out/<name>/`.
 
-    The attempt is counted in the ledger before it starts, so a file that crashes the
-    process is set aside after `max_attempts` tries; an exception is retried at once
+    The reading runs in an isolated worker process (`reader` there, within the
+    settings' time and memory limits: E204, E205), unless `analyse` is given, which runs
+    here. The attempt is counted in the ledger before it starts, so a file that crashes
+    the process is set aside after `max_attempts` tries; an exception is retried at once
     until then. A bundle's documents get `<name>-del-01`, `<name>-del-02`, ...
     With `keep_failed` off (the inbox), a file that cannot be read gets no folder.
     A draft template that fails (`DraftError`) is not retried: the folders are published
     with `analysis.json`, and the file is recorded as failed with `E203`.
+    The folders are recorded before they are published, so a run that died between
+    publishing and recording is completed on restart without a second analysis.
     """
-    analyse = analyse or partial(analyze_file, profile=settings.profile())
     templates = settings.templates_dir()
     scratch = state_dir(out) / "tmp"
     scratch.mkdir(parents=True, exist_ok=True)
     key = content_key(sha256, origin)
     with Ledger(ledger_path(out)) as ledger:
+        entry = ledger.get(key)
+        if entry and entry.state == "pending" and published(out, entry.folders, sha256):
+            ledger.finish(key, "done", entry.folders)
+            return Result(origin, sha256, "done", tuple(entry.folders), attempts=entry.attempts)
         while True:
             attempts = ledger.begin(key, origin)
             draft_error: str | None = None
             try:
-                docs = analyse(path)
+                try:
+                    docs = analyse(path) if analyse else read_isolated(path, settings, reader)
+                except LimitExceeded as limit:
+                    docs = [failed_document(path, origin, sha256, limit.code, **limit.fields)]
+                docs = docs or [failed_document(path, origin, sha256, "E107")]
                 for doc in docs:
                     doc.source.path = origin
                 if len(docs) == 1:
@@ -351,6 +432,7 @@ def process_file(
                 failed = all(doc.status == "failed" for doc in docs)
                 if failed and not keep_failed:
                     folders = []
+                ledger.finish(key, "pending", folders)
                 for doc, folder in zip(docs, folders, strict=False):
                     staging = scratch / f"{folder}.{uuid.uuid4().hex[:8]}"
                     try:
@@ -358,6 +440,9 @@ def process_file(
                     except DraftError as error:  # the template's fault: retrying cannot help
                         draft_error = draft_error or str(error)
                     publish(staging, out / folder)
+            except Cancelled:  # the service is stopping: this attempt does not count
+                ledger.release(key)
+                return Result(origin, sha256, "stopped", attempts=attempts - 1)
             except Exception as exc:  # an unexpected crash: retry, then quarantine
                 detail = f"{type(exc).__name__}: {exc}"[:300]
                 text = message("E201", attempts=attempts, detail=detail)
@@ -381,6 +466,7 @@ def process_file(
                 code,
                 text,
                 attempts,
+                sum(len(doc.att_satser) for doc in docs),
             )
 
 
@@ -390,10 +476,15 @@ def process_chunk(
     max_attempts: int = DEFAULT_ATTEMPTS,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> list[Result]:
-    return [
-        process_file(Path(i.path), i.origin, i.sha256, i.name, out, max_attempts, settings=settings)
-        for i in items
-    ]
+    results = []
+    for i in items:
+        result = process_file(
+            Path(i.path), i.origin, i.sha256, i.name, out, max_attempts, settings=settings
+        )
+        if result.state == "stopped":
+            break
+        results.append(result)
+    return results
 
 
 def make_chunks(items: list[Item], count: int) -> list[list[Item]]:

@@ -115,6 +115,14 @@ class Ledger:
             "SELECT attempts FROM contents WHERE sha256 = ?", (sha256,)
         ).fetchone()[0]
 
+    def release(self, sha256: str) -> None:
+        """Take back an attempt that was given up on purpose (the service was stopped)."""
+        self.db.execute(
+            "UPDATE contents SET attempts = MAX(attempts - 1, 0), state = 'pending', updated = ?"
+            " WHERE sha256 = ?",
+            (now(), sha256),
+        )
+
     def finish(
         self,
         sha256: str,

@@ -1,0 +1,31 @@
+"""Readers that misbehave, run in the isolated worker by the reliability tests
+(`process_file(..., reader="hostile_readers:<name>")`): the worker imports them by name."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def sleeps_forever(path: Path, profile: object = None) -> list:
+    """A parser that hangs."""
+    while True:
+        time.sleep(60)
+
+
+def allocates_without_bound(path: Path, profile: object = None) -> list:
+    """A parser that explodes in memory (a decompression bomb, a runaway loop)."""
+    hoard = []
+    while True:
+        hoard.append(bytearray(32 * 1024**2))
+
+
+def always_raises(path: Path, profile: object = None) -> list:
+    """A parser that fails on this file every time."""
+    raise RuntimeError("parsern kraschar alltid på den här filen")
+
+
+def dies(path: Path, profile: object = None) -> list:
+    """A parser that takes its process with it (a crash in C code)."""
+    os._exit(11)
