@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 ZONE = 3  # lines from the top and from the bottom of a page that can be furniture
+DEEP = 8  # ... or more, when every line between them and the edge is furniture
 PAGE_NUMBER_RE = re.compile(r"^(sida\s*)?\d{1,4}(\s*(\(|av|/)\s*\d{1,4}\)?)?$", re.IGNORECASE)
 
 
@@ -31,21 +32,57 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
             if PAGE_NUMBER_RE.match(lines[i].strip())
         }
     # Headers repeat at the top and footers at the bottom: count the two zones apart, so a
-    # line that happens to open one page and close another is not taken for either.
-    zones: list[list[tuple[str, int]]] = []
-    for lines in pages:
-        n = len(lines)
-        top = [("top", i) for i in range(min(ZONE, n))]
-        bottom = [("bottom", i) for i in range(max(min(ZONE, n), n - ZONE), n)]
-        zones.append(top + bottom)
-    counts: Counter[tuple[str, str]] = Counter()
-    for lines, zone in zip(pages, zones, strict=True):
-        counts.update({(where, shape(lines[i])) for where, i in zone})
+    # line that happens to open one page and close another is not taken for either. A
+    # stack of furniture (a letterhead, a "Justerandes sign / Utdragsbestyrkande" box and a
+    # page number) can run deeper than the zone: lines below a furniture line found from
+    # the edge are looked at as well, up to DEEP lines.
     needed = max(2, (len(pages) + 1) // 2)
+    near: Counter[tuple[str, str]] = Counter()  # shapes within ZONE lines of an edge
+    deep: Counter[tuple[str, str]] = Counter()  # ... and within DEEP lines
+    for lines in pages:
+        for where, order in edges(len(lines)):
+            near.update({(where, shape(lines[i])) for i in order[:ZONE]})
+            deep.update({(where, shape(lines[i])) for i in order})
     found = set()
-    for p, (lines, zone) in enumerate(zip(pages, zones, strict=True)):
-        for where, i in zone:
-            text = lines[i].strip()
-            if counts[(where, shape(text))] >= needed or PAGE_NUMBER_RE.match(text):
-                found.add((p, i))
+    for p, lines in enumerate(pages):
+        for where, order in edges(len(lines)):
+            stacked = True  # every line so far from the edge is furniture
+            for k, i in enumerate(order):
+                text = lines[i].strip()
+                counts = near if k < ZONE else deep
+                if counts[(where, shape(text))] >= needed or PAGE_NUMBER_RE.match(text):
+                    if k < ZONE or stacked:
+                        found.add((p, i))
+                    continue
+                stacked = False
+                if k >= ZONE:
+                    break
     return found
+
+
+def edges(n: int) -> list[tuple[str, list[int]]]:
+    """Line positions from the top and from the bottom edge of a page of n lines, the
+    nearest first, never reaching the other zone."""
+    top = list(range(min(DEEP, n)))
+    bottom = list(range(n - 1, max(min(ZONE, n), n - DEEP) - 1, -1))
+    return [("top", top), ("bottom", bottom)]
+
+
+OPEN_ENDS = (",", "-", "–")  # a line ending so has not ended its sentence
+FULL_LINE = 0.6  # a line at least this share of the wrap width ran to the margin
+
+
+def continues_across(
+    before: str, before_width: float | None, after: str, wrap_width: float | None
+) -> bool:
+    """Whether the first line after a page (or column) break goes on with the paragraph
+    the last line before it was in: that line ran to the margin, and the next line goes
+    on in lower case or the last one broke off after a comma or a dash. (A line ending
+    without a full stop is not enough: headings and goal lines carry none.)"""
+    before, after = before.strip(), after.strip()
+    if not before or not after:
+        return False
+    width = before_width if before_width is not None else len(before)
+    if wrap_width and width < FULL_LINE * wrap_width:
+        return False
+    return after[:1].islower() or before.endswith(OPEN_ENDS)
