@@ -13,6 +13,24 @@ from collections import Counter
 ZONE = 3  # lines from the top and from the bottom of a page that can be furniture
 DEEP = 8  # ... or more, when every line between them and the edge is furniture
 PAGE_NUMBER_RE = re.compile(r"^(sida\s*)?\d{1,4}(\s*(\(|av|/)\s*\d{1,4}\)?)?$", re.IGNORECASE)
+# A running header or footer that ends with "page of pages": "SAMMANTRÄDESPROTOKOLL 48 (53)",
+# "Kommunstyrelsen Sida 2 av 5". Furniture on sight, even in a bundle where no single
+# paper's header repeats on enough pages.
+PAGE_OF_RE = re.compile(
+    r"(?:^|\s)(?:sida\s*)?(\d{1,3})\s*(?:\(\s*(\d{1,3})\s*\)|av\s+(\d{1,3})|/\s*(\d{1,3}))$",
+    re.IGNORECASE,
+)
+
+
+def is_page_number(text: str) -> bool:
+    """A page number alone, or a line ending with one that says which page of how many."""
+    if PAGE_NUMBER_RE.match(text):
+        return True
+    m = PAGE_OF_RE.search(text)
+    if not m:
+        return False
+    total = next(g for g in m.groups()[1:] if g is not None)
+    return 1 <= int(m.group(1)) <= int(total)
 
 
 def shape(text: str) -> str:
@@ -29,7 +47,7 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
             (p, i)
             for p, lines in enumerate(pages)
             for i in [*range(min(ZONE, len(lines))), *range(max(0, len(lines) - ZONE), len(lines))]
-            if PAGE_NUMBER_RE.match(lines[i].strip())
+            if is_page_number(lines[i].strip())
         }
     # Headers repeat at the top and footers at the bottom: count the two zones apart, so a
     # line that happens to open one page and close another is not taken for either. A
@@ -50,7 +68,7 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
             for k, i in enumerate(order):
                 text = lines[i].strip()
                 counts = near if k < ZONE else deep
-                if counts[(where, shape(text))] >= needed or PAGE_NUMBER_RE.match(text):
+                if counts[(where, shape(text))] >= needed or is_page_number(text):
                     if k < ZONE or stacked:
                         found.add((p, i))
                     continue
