@@ -1,23 +1,27 @@
 """Running headers and footers, found by repetition at the top and bottom of pages.
 
-Shared by every paged format. A line is furniture when its text, with digits masked
-(page numbers, dates), recurs in the top or bottom zone of at least two pages and of
+Shared by every paged format. A line is furniture when its text, with page numbers
+masked, recurs in the top or bottom zone of at least two pages and of
 half the pages of the paper.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
 ZONE = 3  # lines from the top and from the bottom of a page that can be furniture
 DEEP = 8  # ... or more, when every line between them and the edge is furniture
+DEEP_SHARE = 0.8  # a line that deep must recur on this share of the pages
 PAGE_NUMBER_RE = re.compile(r"^(sida\s*)?\d{1,4}(\s*(\(|av|/)\s*\d{1,4}\)?)?$", re.IGNORECASE)
 # A running header or footer that ends with "page of pages": "SAMMANTRÄDESPROTOKOLL 48 (53)",
-# "Kommunstyrelsen Sida 2 av 5". Furniture on sight, even in a bundle where no single
-# paper's header repeats on enough pages.
+# "Kommunstyrelsen Sida 2 av 5", "Sida 2/5" (a bare "20/399" at a line end is a Dnr).
+# Furniture on sight, even in a bundle where no single paper's header repeats on enough
+# pages.
 PAGE_OF_RE = re.compile(
-    r"(?:^|\s)(?:sida\s*)?(\d{1,3})\s*(?:\(\s*(\d{1,3})\s*\)|av\s+(\d{1,3})|/\s*(\d{1,3}))$",
+    r"(?:^|\s)(?:(?:sida\s*)?(\d{1,3})\s*\(\s*(\d{1,3})\s*\)|(?:sida\s*)?(\d{1,3})\s+av\s+(\d{1,3})"
+    r"|sida\s*(\d{1,3})\s*/\s*(\d{1,3}))$",
     re.IGNORECASE,
 )
 
@@ -29,12 +33,21 @@ def is_page_number(text: str) -> bool:
     m = PAGE_OF_RE.search(text)
     if not m:
         return False
-    total = next(g for g in m.groups()[1:] if g is not None)
-    return 1 <= int(m.group(1)) <= int(total)
+    page, total = (int(g) for g in m.groups() if g is not None)
+    return 1 <= page <= total
+
+
+# The parts of a running header or footer that change from page to page: "Sida 2 (5)",
+# "2/5", "2 av 5", and a page number alone at either end of the line.
+PAGE_PARTS_RE = re.compile(
+    r"(?:sida\s*)?\d+\s*(?:\(\s*\d+\s*\)|av\s+\d+|/\s*\d+)|^(?:sida\s*)?\d{1,4}(?=\s|$)|(?<=\s)\d{1,4}$"
+)
 
 
 def shape(text: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+    """A line with its page numbers masked. Other numbers are kept: "§ 12 Dnr KS 2020/411"
+    and "§ 14 Dnr KS 2021/17" opening two pages are two matters, not a running header."""
+    return PAGE_PARTS_RE.sub("#", re.sub(r"\s+", " ", text.strip().lower()))
 
 
 def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
@@ -55,6 +68,7 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
     # page number) can run deeper than the zone: lines below a furniture line found from
     # the edge are looked at as well, up to DEEP lines.
     needed = max(2, (len(pages) + 1) // 2)
+    needed_deep = max(2, math.ceil(DEEP_SHARE * len(pages)))
     near: Counter[tuple[str, str]] = Counter()  # shapes within ZONE lines of an edge
     deep: Counter[tuple[str, str]] = Counter()  # ... and within DEEP lines
     for lines in pages:
@@ -67,8 +81,12 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
             stacked = True  # every line so far from the edge is furniture
             for k, i in enumerate(order):
                 text = lines[i].strip()
-                counts = near if k < ZONE else deep
-                if counts[(where, shape(text))] >= needed or is_page_number(text):
+                repeated = (
+                    near[(where, shape(text))] >= needed
+                    if k < ZONE
+                    else deep[(where, shape(text))] >= needed_deep
+                )
+                if repeated or is_page_number(text):
                     if k < ZONE or stacked:
                         found.add((p, i))
                     continue

@@ -82,6 +82,20 @@ def text_pages(data: bytes) -> list[bool]:
         pdf.close()
 
 
+def page_range(data: bytes, first: int, last: int) -> bytes:
+    """Pages first..last (from 1) of a PDF as a PDF of their own."""
+    source = pdfium.PdfDocument(data)
+    part = pdfium.PdfDocument.new()
+    try:
+        part.import_pages(source, list(range(first - 1, last)))
+        out = BytesIO()
+        part.save(out)
+        return out.getvalue()
+    finally:
+        part.close()
+        source.close()
+
+
 def upright(page):
     """The page without rotated text: margin text printed along the edge would otherwise
     come out one character per line inside the body."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from extractors import read_document
+from extractors import read_document, read_pages
 from pipeline.analyze import assess_against, run_stages
 from pipeline.document import BundlePart, Document, Paragraph, Section
 from pipeline.errors import CATALOGUE, record
@@ -290,8 +290,8 @@ def inherit(part: Document, meeting: Document) -> None:
     for a § that does not repeat it."""
     part.municipality = part.municipality or meeting.municipality
     part.organ = part.organ or meeting.organ
-    kinds = {d.kind for d in part.dates}
-    part.dates += [d.model_copy() for d in meeting.dates if d.kind not in kinds]
+    known = {(d.kind, d.date) for d in part.dates}
+    part.dates += [d.model_copy() for d in meeting.dates if (d.kind, d.date) not in known]
 
 
 def split_ranges(starts: list[int], end: int) -> list[tuple[int, int]]:
@@ -310,38 +310,44 @@ def analyze_file(path: Path, profile: Profile | None = None) -> list[Document]:
         return [skeleton]
     template = skeleton.model_copy(deep=True)
     paragraphs = template.paragraphs()
-    furniture = template.furniture
-    ranges = split_ranges(paper_starts(paragraphs, furniture), len(paragraphs))
-    found: list[tuple[tuple[int, int], Document]] = []
+    ranges = split_ranges(paper_starts(paragraphs, template.furniture), len(paragraphs))
+    found: list[tuple[list[Paragraph], Document]] = []
     for start, end in ranges:
-        paper = run_stages(
-            skeleton if len(ranges) == 1 else part_skeleton(template, paragraphs[start:end])
-        )
-        pages = {p.page for p in paragraphs[start:end]}
+        if len(ranges) == 1:
+            base = template
+        else:
+            pages = [p.page for p in paragraphs[start:end] if p.page is not None]
+            base = (read_pages(template, pages[0], pages[-1]) if pages else None) or part_skeleton(
+                template, paragraphs[start:end]
+            )
+        own = base.paragraphs()
+        paper = run_stages(skeleton if len(ranges) == 1 else base.model_copy(deep=True))
         sections = (
-            section_starts(paragraphs, start, end)
-            if is_protocol(paper, paragraphs[start:end], [f for f in furniture if f.page in pages])
+            section_starts(own, 0, len(own))
+            if is_protocol(paper, own, base.furniture)
             else Sections(starts=[], numbers=[], index=[])
         )
         if len(sections.starts) < 2:
-            found.append(((start, end), paper))
+            found.append((own, paper))
             continue
         # The meeting's head (place and time, members, justering, the index of §§) is
         # not a matter: each § inherits what it states.
-        meeting = run_stages(part_skeleton(template, paragraphs[start : sections.starts[0]]))
-        inherit(meeting, paper)
+        meeting = paper
+        if sections.starts[0] > 0:
+            meeting = run_stages(part_skeleton(base, own[: sections.starts[0]]))
+            inherit(meeting, paper)
         problem = index_problem(sections)
-        for number, (a, b) in enumerate(split_ranges(sections.starts, end)):
-            matter = run_stages(part_skeleton(template, paragraphs[a:b]))
+        for number, (a, b) in enumerate(split_ranges(sections.starts, len(own))):
+            matter = run_stages(part_skeleton(base, own[a:b]))
             inherit(matter, meeting)
             if problem and number == 0:
                 record(matter, "W110", detail=problem)
-            found.append(((a, b), matter))
-    found = [(bounds, assess_against(doc, profile)) for bounds, doc in found]
+            found.append((own[a:b], matter))
+    found = [(part, assess_against(doc, profile)) for part, doc in found]
     if len(found) == 1:
         return [found[0][1]]
-    for number, ((a, b), doc) in enumerate(found, start=1):
-        pages_in_order = [p.page for p in paragraphs[a:b] if p.page is not None]
+    for number, (part, doc) in enumerate(found, start=1):
+        pages_in_order = [p.page for p in part if p.page is not None]
         doc.source.bundle = BundlePart(
             part=number,
             parts=len(found),

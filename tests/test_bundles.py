@@ -1,0 +1,168 @@
+"""Bundles: papers concatenated into one file come apart as the papers read alone, and a
+protokoll of n §§ gives n matters that inherit what its head states once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from pipeline.analyze import analyze
+from pipeline.bundles import analyze_file, index_range
+from pipeline.document import Document
+from pipeline.typeset import typeset
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+RENDER = SHARED / "tools" / "render.py"
+CORPORA = [SHARED / "corpus" / "kungsbacka", SHARED / "corpus" / "kungsbacka2"]
+# A meeting's worth of papers: motions, answers, protokoll extracts, a styrdokument and a
+# kallelse, in the order a handlingar PDF might hold them.
+PAPERS = [
+    "d01", "d02", "d03", "d04", "d05", "d06", "d07", "d08", "d09",
+    "d10", "d11", "d12", "e01", "e02", "e04", "e05", "e08",
+]  # fmt: skip
+needs_corpus = pytest.mark.skipif(
+    not (RENDER.is_file() and all(c.is_dir() for c in CORPORA)),
+    reason="needs ../shared/corpus and ../shared/tools/render.py",
+)
+
+
+def corpus_text(paper: str) -> Path:
+    return next(c / f"{paper}.txt" for c in CORPORA if (c / f"{paper}.txt").is_file())
+
+
+def what_was_read(doc: Document) -> tuple:
+    decision = doc.decision
+    return (
+        doc.doc_type,
+        [d.raw for d in doc.diarienummer],
+        [a.text for a in doc.att_satser],
+        decision and (decision.outcome, decision.text),
+    )
+
+
+def concatenated(pdfs: list[Path], target: Path) -> Path:
+    bundle = pdfium.PdfDocument.new()
+    for pdf in pdfs:
+        bundle.import_pages(pdfium.PdfDocument(str(pdf)))
+    bundle.save(str(target))
+    return target
+
+
+@needs_corpus
+@pytest.mark.parametrize("typesetter", ["render.py", "attsats"])
+def test_papers_in_one_pdf_come_apart_as_read_alone(tmp_path: Path, typesetter: str) -> None:
+    pdfs = []
+    for paper in PAPERS:
+        if typesetter == "render.py":
+            subprocess.run(
+                [sys.executable, str(RENDER), str(corpus_text(paper)), str(tmp_path)],
+                check=True,
+                capture_output=True,
+            )
+            pdfs.append(tmp_path / f"{paper}.pdf")
+        else:
+            pdfs.append(typeset(analyze(corpus_text(paper)), "pdf", tmp_path / f"{paper}.pdf"))
+    pages = [len(pdfium.PdfDocument(str(p))) for p in pdfs]
+    parts = analyze_file(concatenated(pdfs, tmp_path / "handlingar.pdf"))
+    assert [(d.source.bundle.first_page, d.source.bundle.last_page) for d in parts] == [
+        (sum(pages[:k]) + 1, sum(pages[: k + 1])) for k in range(len(pages))
+    ]
+    assert [what_was_read(d) for d in parts] == [what_was_read(analyze(p)) for p in pdfs]
+
+
+def protokoll(paragraphs: list[int], index: str) -> str:
+    """A protokoll: a head with its index of §§, then one § per page, each with its Dnr,
+    title and beslut, headers and a justering box on every page."""
+    pages = len(paragraphs) + 1
+    head = [
+        "Kommunfullmäktige",
+        "Sammanträdesdatum 2021-03-15",
+        "",
+        "Plats och tid",
+        "Stadshuset, sessionssalen, kl. 18.00–20.30",
+        "",
+        "Justerare",
+        "Per Holm (M)",
+        "",
+        "Justeringens plats och tid",
+        "Kommunkansliet 2021-03-19",
+        "",
+        index,
+    ]
+    decisions = [
+        "Kommunfullmäktige beslutar att bifalla motionen.",
+        "Kommunfullmäktige beslutar att avslå medborgarförslaget.",
+        "Kommunfullmäktige beslutar att anse motionen besvarad.",
+    ]
+    body = [head]
+    for k, number in enumerate(paragraphs):
+        body.append(
+            [
+                "Kommunfullmäktige",
+                "Sammanträdesdatum 2021-03-15",
+                "",
+                f"§ {number} Dnr KS 2020/{400 + number}",
+                f"Motion om en ny simhall i kommundel {k + 1}",
+                "",
+                "Beslut",
+                decisions[k % len(decisions)],
+                "",
+                "Beslutsunderlag",
+                *[f"Tjänsteskrivelse 2021-02-{j + 1:02d}" for j in range(k + 1)],
+                "",
+                "Beslutet skickas till",
+                "Kommunstyrelsen",
+            ]
+        )
+    return "\n".join(
+        f"<!-- sida {n} -->\nSAMMANTRÄDESPROTOKOLL Sida {n} ({pages})\n"
+        + "\n".join(lines)
+        + "\n\nJusterandes sign Utdragsbestyrkande\n"
+        for n, lines in enumerate(body, start=1)
+    )
+
+
+@pytest.mark.parametrize("fmt", ["txt", "pdf"])
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_a_protokoll_of_n_paragraphs_gives_n_matters(tmp_path: Path, fmt: str, n: int) -> None:
+    numbers = list(range(12, 12 + n))
+    path = tmp_path / "protokoll.txt"
+    path.write_text(protokoll(numbers, f"Paragrafer {numbers[0]}–{numbers[-1]}"), "utf-8")
+    if fmt == "pdf":
+        path = typeset(analyze(path), "pdf", tmp_path / "protokoll.pdf")
+    parts = analyze_file(path)
+    assert len(parts) == n
+    assert [d.diarienummer[0].raw for d in parts] == [f"KS 2020/{400 + k}" for k in numbers]
+    assert [d.decision.outcome for d in parts] == [
+        ["bifall", "avslag", "besvarad"][k % 3] for k in range(n)
+    ]
+    for doc in parts:
+        assert doc.doc_type == "protokoll" and doc.organ == "Kommunfullmäktige"
+        assert {"2021-03-15", "2021-03-19"} <= {str(d.date) for d in doc.dates}
+        assert "W110" not in [w.code for w in doc.warnings]
+
+
+def test_a_matter_missing_from_the_index_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "protokoll.txt"
+    path.write_text(protokoll([12, 13, 15], "Paragrafer 12–15"), "utf-8")
+    parts = analyze_file(path)
+    assert len(parts) == 3
+    [warning] = [w for w in parts[0].warnings if w.code == "W110"]
+    assert "saknas § 14" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("Paragrafer 190–193", [190, 191, 192, 193]),
+        ("§§ 12-13", [12, 13]),
+        ("Enligt kommunallagen 5 kap. 35 §", []),
+    ],
+)
+def test_an_index_range_is_read(text: str, numbers: list[int]) -> None:
+    assert index_range(text) == numbers
