@@ -139,23 +139,37 @@ def paper_starts(paragraphs: list[Paragraph], furniture: list[Paragraph]) -> lis
         return [0]
     numbering = page_numbering(paragraphs, runs, furniture)
     starts = []
+    last_numbered: tuple[int, int] | None = None  # the last "n (N)" of the current paper
     for k in range(1, len(runs)):
         verdict = numbering_says(numbering[k - 1], numbering[k])
-        if verdict == "same":
-            continue
-        page, previous = paragraphs[runs[k]].page, paragraphs[runs[k - 1]].page
-        end = runs[k + 1] if k + 1 < len(runs) else len(paragraphs)
-        last = numbering[k - 1].page_of
-        if (
-            verdict == "new"
-            or (page is not None and previous is not None and page < previous)
-            or opens_with_title(paragraphs, runs[k], end)
-            or (last is not None and last[0] == last[1] and numbering[k].page_of is None)
-        ):
-            starts.append(runs[k])
+        current = numbering[k].page_of
+        if verdict is None and current is not None and numbering[k - 1].page_of is None:
+            # Numbered after unnumbered pages: the same paper when its numbering goes on
+            # from its last numbered page (or this is its page 2 after an unnumbered first
+            # page), else a new paper that starts mid-numbering (an extract).
+            if last_numbered is not None:
+                same = last_numbered[1] == current[1] and last_numbered[0] < current[0]
+            else:
+                same = current[0] == 2
+            verdict = "same" if same else "new"
+        if verdict != "same":
+            page, previous = paragraphs[runs[k]].page, paragraphs[runs[k - 1]].page
+            end = runs[k + 1] if k + 1 < len(runs) else len(paragraphs)
+            last = numbering[k - 1].page_of
+            if (
+                verdict == "new"
+                or (page is not None and previous is not None and page < previous)
+                or opens_with_title(paragraphs, runs[k], end)
+                or (last is not None and last[0] == last[1] and current is None)
+            ):
+                starts.append(runs[k])
+                last_numbered = None
+        last_numbered = current or last_numbered
     return [0, *starts]
 
 
+# What the text before a protokoll's first § is when it is not the meeting's head.
+OTHER_PAPERS = ("motion", "medborgarforslag", "motionssvar", "tjansteskrivelse", "kallelse")
 INDEX_GAP = 2  # § lines at most this many paragraphs apart, on one page, are an index
 INDEX_SIZE = 3  # ... when there are at least this many of them
 
@@ -285,11 +299,13 @@ def part_skeleton(template: Document, paragraphs: list[Paragraph]) -> Document:
     return doc
 
 
-def inherit(part: Document, meeting: Document) -> None:
+def inherit(part: Document, meeting: Document, dates: bool = True) -> None:
     """What a protokoll states once for the meeting (organ, meeting and justering dates),
     for a § that does not repeat it."""
     part.municipality = part.municipality or meeting.municipality
     part.organ = part.organ or meeting.organ
+    if not dates:
+        return
     known = {(d.kind, d.date) for d in part.dates}
     part.dates += [d.model_copy() for d in meeting.dates if (d.kind, d.date) not in known]
 
@@ -335,7 +351,10 @@ def analyze_file(path: Path, profile: Profile | None = None) -> list[Document]:
         meeting = paper
         if sections.starts[0] > 0:
             meeting = run_stages(part_skeleton(base, own[: sections.starts[0]]))
-            inherit(meeting, paper)
+            inherit(meeting, paper, dates=False)  # the other §§' dates are not the meeting's
+            if meeting.doc_type in OTHER_PAPERS:
+                # Not the meeting's head but a paper the bundle's pages did not set apart.
+                found.append((own[: sections.starts[0]], meeting))
         problem = index_problem(sections)
         for number, (a, b) in enumerate(split_ranges(sections.starts, len(own))):
             matter = run_stages(part_skeleton(base, own[a:b]))
