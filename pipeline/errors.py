@@ -40,8 +40,7 @@ CATALOGUE: dict[str, Entry] = {
         Entry("W104", "Textfilen var inte UTF-8 och lästes som {encoding}."),
         Entry(
             "W110",
-            "Protokollets paragrafförteckning stämmer inte med paragraferna som hittades: "
-            "{detail}",
+            "Protokollets paragrafförteckning stämmer inte med paragraferna som hittades: {detail}",
         ),
         # E2xx/W2xx: intake (inbox, batch, archives), outside any one document's content.
         Entry("E201", "Bearbetningen misslyckades {attempts} gånger; filen lades undan: {detail}"),
