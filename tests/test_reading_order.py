@@ -198,3 +198,32 @@ def test_a_list_with_hanging_numbers_is_not_a_table(tmp_path: Path) -> None:
     pdf.save()
     paragraphs = read_document(path).paragraphs()
     assert [(p.kind, p.text) for p in paragraphs] == [("list_item", t) for t in items]
+
+
+def test_docx_headers_typed_into_the_body_are_furniture(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    path = tmp_path / "omvandlad.docx"
+    document = docx.Document()
+    pages = [
+        ["Kommunfullmäktige beslutar att ge kommunstyrelsen i uppdrag att utreda hur"],
+        ["laddstolpar kan byggas vid kommunens förskolor.", "Beslutet skickas till KS."],
+    ]
+    for number, texts in enumerate(pages, start=1):
+        if number > 1:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        document.add_paragraph(f"SAMMANTRÄDESPROTOKOLL Sida {number} (2)")
+        for text in texts:
+            document.add_paragraph(text)
+    document.save(str(path))
+    doc = read_document(path)
+    assert [p.text for p in doc.paragraphs()] == [
+        "Kommunfullmäktige beslutar att ge kommunstyrelsen i uppdrag att utreda hur "
+        "laddstolpar kan byggas vid kommunens förskolor.",
+        "Beslutet skickas till KS.",
+    ]
+    assert [f.text for f in doc.furniture] == [
+        "SAMMANTRÄDESPROTOKOLL Sida 1 (2)",
+        "SAMMANTRÄDESPROTOKOLL Sida 2 (2)",
+    ]
