@@ -312,9 +312,15 @@ def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
     return result
 
 
-def reading_order(
-    lines: list[PrintedLine], text_width: float
-) -> list[list[PrintedLine] | list[list[str]]]:
+@dataclass
+class Rows:
+    """A table without ruling lines: its rows and the x ranges of its columns."""
+
+    rows: list[list[str]]
+    columns: list[list[float]]
+
+
+def reading_order(lines: list[PrintedLine], text_width: float) -> list[list[PrintedLine] | Rows]:
     """The page's body as flows of lines (a column of prose is a flow of its own) and
     tables without ruling lines (their rows), in reading order. A column's lines are
     widened to the page's text width, so a line that fills its column reads as full."""
@@ -336,7 +342,7 @@ def reading_order(
         flow = []
         stretch = lines[grid.start : grid.end]
         if len(grid.columns) >= 3:
-            out.append(table_rows(grid, lines))
+            out.append(Rows(rows=table_rows(grid, lines), columns=grid.columns))
         else:
             for k, (x0, x1) in enumerate(grid.columns):
                 scale = text_width / max(x1 - x0, 1.0)
@@ -376,6 +382,31 @@ def table_lines(lines: list[PrintedLine]) -> set[int]:
         else:
             i += 1
     return found
+
+
+def continue_table(
+    flow: list[PrintedLine], table: Paragraph, columns: list[list[float]]
+) -> list[PrintedLine]:
+    """A table row that a page break cut: the lines opening the next page that keep to the
+    table's columns (and not only its first) go into its last row. Returns the rest."""
+    taken = 0
+    for line in flow:
+        hits = [overlapping(s, columns, line.size) for s in line.segments]
+        if any(len(h) != 1 for h in hits):
+            break
+        taken += 1
+    cont = flow[:taken]
+    if not cont or all(column_of(s, columns, ln.size) == 0 for ln in cont for s in ln.segments):
+        return flow
+    assert table.rows is not None
+    last = table.rows[-1]
+    for line in cont:
+        for segment in line.segments:
+            k = column_of(segment, columns, line.size)
+            if k < len(last):
+                last[k] = join_two(last[k], segment.text) if last[k] else segment.text
+    table.text = "\n".join(" | ".join(r) for r in table.rows)
+    return flow[taken:]
 
 
 def table_paragraph(rows: list[list[str]], page: int) -> Paragraph:
@@ -475,6 +506,7 @@ def extract(data: bytes, doc: Document) -> None:
 
     leading = line_spacing([lines for lines, _ in pages], body_size)
     items: list[Item] = []
+    open_table: tuple[Paragraph, list[list[float]]] | None = None  # a table a page may go on
     for page_index, (lines, page_tables) in enumerate(pages):
         page_number = page_index + 1
         body = []
@@ -496,9 +528,14 @@ def extract(data: bytes, doc: Document) -> None:
             if k:
                 items.append(table_paragraph(ruled[k - 1].rows, page_number))
             for part in reading_order(piece, right - left):
-                if part and isinstance(part[0], list):
-                    items.append(table_paragraph(part, page_number))
-                else:
+                if isinstance(part, Rows):
+                    items.append(table_paragraph(part.rows, page_number))
+                    open_table = (items[-1], part.columns)
+                    continue
+                if open_table is not None and items and items[-1] is open_table[0]:
+                    part = continue_table(part, *open_table)
+                open_table = None
+                if part:
                     append_items(
                         items, flow_items(part, page_number, body_size, leading), wrap_width
                     )

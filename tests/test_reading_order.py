@@ -227,3 +227,26 @@ def test_docx_headers_typed_into_the_body_are_furniture(tmp_path: Path) -> None:
         "SAMMANTRÄDESPROTOKOLL Sida 1 (2)",
         "SAMMANTRÄDESPROTOKOLL Sida 2 (2)",
     ]
+
+
+def test_a_table_row_cut_by_a_page_break_goes_on_in_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    rows = [
+        ("", "Ärende", "Beteckning"),
+        ("1.", "Val av justerare", ""),
+        ("2.", "Svar på", "KS 17"),
+    ]
+    for k, (nr, arende, beteckning) in enumerate(rows):
+        pdf.drawString(70, 770 - 20 * k, nr)
+        pdf.drawString(120, 770 - 20 * k, arende)
+        pdf.drawString(420, 770 - 20 * k, beteckning)
+    pdf.showPage()
+    pdf.setFont(FONT, 10)
+    pdf.drawString(120, 770, "motion om en fritidsbank")
+    pdf.drawString(70, 730, "Välkomna till sammanträdet i stadshuset, sessionssalen, klockan 13.")
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table", "text"]
+    assert paragraphs[0].rows[-1] == ["2.", "Svar på motion om en fritidsbank", "KS 17"]
