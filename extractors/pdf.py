@@ -409,6 +409,33 @@ def continue_table(
     return flow[taken:]
 
 
+def same_columns(a: list[list[float]], b: list[list[float]], size: float = 10.0) -> bool:
+    """Two tables' columns overlap one by one."""
+    if len(a) != len(b):
+        return False
+    pad = TOUCH * size
+    return all(x0 < y1 + pad and y0 < x1 + pad for (x0, x1), (y0, y1) in zip(a, b, strict=True))
+
+
+def join_table(table: Paragraph, columns: list[list[float]], part: Rows) -> bool:
+    """A table that goes on at the top of the next page without repeating its header:
+    its rows are added to the table (a first row with no first cell finishes the row the
+    page break cut). Returns False when `part` is a table of its own."""
+    assert table.rows is not None
+    if not part.rows or part.rows[0] == table.rows[0] or not same_columns(columns, part.columns):
+        return False
+    rows = part.rows
+    if not rows[0][0]:
+        last = table.rows[-1]
+        for k, text in enumerate(rows[0]):
+            if text and k < len(last):
+                last[k] = join_two(last[k], text) if last[k] else text
+        rows = rows[1:]
+    table.rows.extend(rows)
+    table.text = "\n".join(" | ".join(r) for r in table.rows)
+    return True
+
+
 def table_paragraph(rows: list[list[str]], page: int) -> Paragraph:
     text = "\n".join(" | ".join(r) for r in rows)
     return Paragraph(text=text, page=page, index=0, kind="table", rows=rows)
@@ -529,8 +556,14 @@ def extract(data: bytes, doc: Document) -> None:
                 items.append(table_paragraph(ruled[k - 1].rows, page_number))
             for part in reading_order(piece, right - left):
                 if isinstance(part, Rows):
-                    items.append(table_paragraph(part.rows, page_number))
-                    open_table = (items[-1], part.columns)
+                    if not (
+                        open_table is not None
+                        and items
+                        and items[-1] is open_table[0]
+                        and join_table(open_table[0], open_table[1], part)
+                    ):
+                        items.append(table_paragraph(part.rows, page_number))
+                        open_table = (items[-1], part.columns)
                     continue
                 if open_table is not None and items and items[-1] is open_table[0]:
                     part = continue_table(part, *open_table)
