@@ -68,8 +68,9 @@ class Table:
         return self.bbox[1]
 
 
-def text_pages(data: bytes) -> list[bool]:
-    """Which pages have a text layer; raises the coded error for unreadable files."""
+def text_pages(data: bytes) -> list[bool | None]:
+    """Which pages have a text layer (None: a blank page, with nothing drawn on it); raises
+    the coded error for unreadable files."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -77,7 +78,13 @@ def text_pages(data: bytes) -> list[bool]:
             raise AttsatsError("E105") from exc
         raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
     try:
-        return [bool(page.get_textpage().get_text_range().strip()) for page in pdf]
+        found: list[bool | None] = []
+        for page in pdf:
+            if page.get_textpage().get_text_range().strip():
+                found.append(True)
+            else:
+                found.append(False if any(True for _ in page.get_objects()) else None)
+        return found
     finally:
         pdf.close()
 
@@ -505,7 +512,7 @@ def extract(data: bytes, doc: Document) -> None:
     if not any(has_text):
         raise AttsatsError("E106")
     for number, ok in enumerate(has_text, start=1):
-        if not ok:
+        if ok is False:  # a page with something drawn but no text: a scanned page
             record(doc, "W103", page=number)
     with pdfplumber.open(BytesIO(data)) as pdf:
         pages = []
