@@ -89,7 +89,7 @@ def test_papers_in_one_pdf_come_apart_as_read_alone(
     assert [what_was_read(d) for d in parts] == [what_was_read(d) for d in alone]
 
 
-def protokoll(paragraphs: list[int], index: str) -> str:
+def protokoll(paragraphs: list[int], index: str, prefix: str = "") -> str:
     """A protokoll: a head with its index of §§, then one § per page, each with its Dnr,
     title and beslut, headers and a justering box on every page."""
     pages = len(paragraphs) + 1
@@ -120,7 +120,7 @@ def protokoll(paragraphs: list[int], index: str) -> str:
                 "Kommunfullmäktige",
                 "Sammanträdesdatum 2021-03-15",
                 "",
-                f"§ {number} Dnr KS 2020/{400 + number}",
+                f"{prefix}§ {number} Dnr KS 2020/{400 + number}",
                 f"Motion om en ny simhall i kommundel {k + 1}",
                 "",
                 "Beslut",
@@ -142,11 +142,13 @@ def protokoll(paragraphs: list[int], index: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["txt", "pdf"])
-@pytest.mark.parametrize("n", [2, 3, 5])
-def test_a_protokoll_of_n_paragraphs_gives_n_matters(tmp_path: Path, fmt: str, n: int) -> None:
+@pytest.mark.parametrize(("n", "prefix"), [(2, ""), (3, "KF "), (5, "")])
+def test_a_protokoll_of_n_paragraphs_gives_n_matters(
+    tmp_path: Path, fmt: str, n: int, prefix: str
+) -> None:
     numbers = list(range(12, 12 + n))
     path = tmp_path / "protokoll.txt"
-    path.write_text(protokoll(numbers, f"Paragrafer {numbers[0]}–{numbers[-1]}"), "utf-8")
+    path.write_text(protokoll(numbers, f"Paragrafer {numbers[0]}–{numbers[-1]}", prefix), "utf-8")
     if fmt == "pdf":
         path = typeset(analyze(path), "pdf", tmp_path / "protokoll.pdf")
     parts = analyze_file(path)
