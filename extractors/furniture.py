@@ -75,13 +75,17 @@ def furniture_lines(pages: list[list[str]]) -> set[tuple[int, int]]:
         for where, order in edges(len(lines)):
             near.update({(where, shape(lines[i])) for i in order[:ZONE]})
             deep.update({(where, shape(lines[i])) for i in order})
+    # A line below the edge line that also stands in the body of a page is the paper's own
+    # (a label such as "Fokusområden" under the running header of several pages). The line
+    # at the very edge stays furniture: a letterhead's name often recurs in the signature.
+    body = {shape(lines[i]) for lines in pages for i in range(ZONE, max(ZONE, len(lines) - ZONE))}
     found = set()
     for p, lines in enumerate(pages):
         for where, order in edges(len(lines)):
             stacked = True  # every line so far from the edge is furniture
             for k, i in enumerate(order):
                 text = lines[i].strip()
-                repeated = (
+                repeated = (k == 0 or shape(text) not in body) and (
                     near[(where, shape(text))] >= needed
                     if k < ZONE
                     else deep[(where, shape(text))] >= needed_deep

@@ -250,3 +250,30 @@ def test_a_table_row_cut_by_a_page_break_goes_on_in_its_row(tmp_path: Path) -> N
     paragraphs = read_document(path).paragraphs()
     assert [p.kind for p in paragraphs] == ["table", "text"]
     assert paragraphs[0].rows[-1] == ["2.", "Svar på motion om en fritidsbank", "KS 17"]
+
+
+def test_a_label_under_the_running_header_that_also_stands_in_the_body_is_kept(
+    tmp_path: Path,
+) -> None:
+    goals = [
+        "Kommunen har ett bra företagsklimat och en hållbar tillväxt i alla kommundelar.",
+        "Unga i kommunen mår bra såväl fysiskt som psykiskt och känner sig trygga.",
+        "Äldre kan bo kvar hemma så länge de vill, med stöd när de behöver det.",
+    ]
+    intro = ["Inledning till målen för perioden.", "", "Mål 2.1", "", "Fokusområden", ""]
+    pages = [
+        [*intro, goals[0], "", "Beslutats av kommunfullmäktige den 15 mars.", "", "Mål 2.2"],
+        ["Fokusområden", "", goals[1], "", "Mål 2.3", "", "Ansvar: kommunstyrelsen."],
+        ["Fokusområden", "", goals[2], "", "Uppföljning sker i årsredovisningen."],
+    ]
+    path = tmp_path / "rapport.txt"
+    path.write_text(
+        "\n".join(
+            f"<!-- sida {n} -->\nKommunstyrelsen Delårsrapport\n\n" + "\n".join(lines)
+            for n, lines in enumerate(pages, start=1)
+        ),
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    assert [p.text for p in doc.paragraphs()].count("Fokusområden") == 3
+    assert [f.text for f in doc.furniture] == ["Kommunstyrelsen Delårsrapport"] * 3
