@@ -27,6 +27,7 @@ from pipeline.styrmodell import Profile
 
 TITLE_LINES = 2  # paragraphs at the top of a page that may hold a paper's title
 LABEL_LINES = 4  # ... or, below a letterhead, its document type standing alone ("Motion")
+CASE_LINES = 6  # paragraphs at the top of a page that may hold a Dnr/date block
 MAX_TITLE_CHARS = 120
 MAX_LABEL_CHARS = 30
 MAX_HEAD_CHARS = 300  # a § head is a short line, not a paragraph citing a §
@@ -41,6 +42,8 @@ class Rules:
     page_alone: re.Pattern[str]
     section_head: re.Pattern[str]
     section_range: re.Pattern[str]
+    case_number: re.Pattern[str]
+    date: re.Pattern[str]
     protocol: re.Pattern[str]
 
 
@@ -57,6 +60,8 @@ def rules() -> Rules:
         page_alone=re.compile(data["page_alone"], re.IGNORECASE),
         section_head=re.compile(data["section_head"]),
         section_range=re.compile(data["section_range"], re.IGNORECASE),
+        case_number=re.compile(data["case_number"], re.IGNORECASE),
+        date=re.compile(data["date"]),
         protocol=re.compile(either(data["protocol_markers"]), re.IGNORECASE),
     )
 
@@ -74,15 +79,13 @@ class Numbering:
     alone: int | None = None  # a page number printed on its own: "2", "Sida 2"
 
 
-def page_numbering(
+def run_furniture(
     paragraphs: list[Paragraph], runs: list[int], furniture: list[Paragraph]
-) -> list[Numbering]:
-    """The printed numbering of each page run, read from headers and footers.
-
-    Furniture is in reading order like the pages, so it is matched to runs by walking
-    both; a printed number that restarts (two papers each with a page 1) stays apart.
-    """
-    found = [Numbering() for _ in runs]
+) -> list[list[str]]:
+    """The header and footer lines of each page run. Furniture is in reading order like
+    the pages, so it is matched to runs by walking both; a printed page number that
+    restarts (two papers each with a page 1) stays apart."""
+    found: list[list[str]] = [[] for _ in runs]
     position = 0
     for line in furniture:
         k = position
@@ -91,14 +94,30 @@ def page_numbering(
         if k == len(runs):
             continue
         position = k
-        m = rules().page_of.search(line.text)
-        if m and 1 <= int(m.group(1)) <= int(m.group(2)):
-            found[k].page_of = found[k].page_of or (int(m.group(1)), int(m.group(2)))
-            continue
-        alone = rules().page_alone.match(line.text.strip())
-        if alone and found[k].alone is None:
-            found[k].alone = int(alone.group(1))
+        found[k].append(line.text)
     return found
+
+
+def page_numbering(
+    paragraphs: list[Paragraph], runs: list[int], furniture: list[Paragraph]
+) -> list[Numbering]:
+    """The printed numbering of each page run, read from its headers and footers."""
+    found = [Numbering() for _ in runs]
+    for k, lines in enumerate(run_furniture(paragraphs, runs, furniture)):
+        for text in lines:
+            numbering_line(found[k], text)
+    return found
+
+
+def numbering_line(found: Numbering, text: str) -> None:
+    """Note the page number a header or footer line prints, if any."""
+    m = rules().page_of.search(text)
+    if m and 1 <= int(m.group(1)) <= int(m.group(2)):
+        found.page_of = found.page_of or (int(m.group(1)), int(m.group(2)))
+        return
+    alone = rules().page_alone.match(text.strip())
+    if alone and found.alone is None:
+        found.alone = int(alone.group(1))
 
 
 def opens_with_title(paragraphs: list[Paragraph], start: int, end: int) -> bool:
@@ -127,17 +146,38 @@ def numbering_says(previous: Numbering, current: Numbering) -> str | None:
     return by_alone or by_page_of
 
 
+def case_block(
+    paragraphs: list[Paragraph], start: int, end: int, furniture: list[str]
+) -> str | None:
+    """The diarienummer of a Dnr/date block at the top of a page ("Datum 2024-05-07",
+    "Diarienummer KS 2024/12"), the way a paper's head opens (in a bundle of like papers
+    it can look like a running header, so the page's furniture is read as well); None when
+    the page has none, or opens with a § (a matter of a protokoll, split later)."""
+    top = paragraphs[start : min(end, start + CASE_LINES)]
+    if not top or rules().section_head.match(top[0].text):
+        return None
+    text = " ".join([*furniture, *(p.text for p in top)])
+    dnr = rules().case_number.search(text)
+    if dnr is None or not rules().date.search(text):
+        return None
+    # Its digits: "Dnr BN 2024–00122" and "Diarienummer 2024-00122" name one case.
+    return re.sub(r"\D", "", dnr.group(1)) or None
+
+
 def paper_starts(paragraphs: list[Paragraph], furniture: list[Paragraph]) -> list[int]:
     """Paragraph indices where a paper begins (the first is always 0).
 
     Page by page: a printed numbering that restarts or changes its count starts a paper,
     one that goes on by one continues it; where the pages say nothing, a page printed
     with a lower number than the one before (a text bundle's own page markers), a paper's
-    title at the top of the page, or a page after one printed "n (n)" starts a paper."""
+    title at the top of the page, a Dnr/date block naming another case than the last one,
+    or a page after one printed "n (n)" starts a paper."""
     runs = page_runs(paragraphs)
     if len(runs) < 2:
         return [0]
     numbering = page_numbering(paragraphs, runs, furniture)
+    lines = run_furniture(paragraphs, runs, furniture)
+    case = case_block(paragraphs, 0, runs[1], lines[0])
     starts = []
     last_numbered: tuple[int, int] | None = None  # the last "n (N)" of the current paper
     for k in range(1, len(runs)):
@@ -152,18 +192,21 @@ def paper_starts(paragraphs: list[Paragraph], furniture: list[Paragraph]) -> lis
             else:
                 same = current[0] == 2
             verdict = "same" if same else "new"
+        end = runs[k + 1] if k + 1 < len(runs) else len(paragraphs)
+        block = case_block(paragraphs, runs[k], end, lines[k])
         if verdict != "same":
             page, previous = paragraphs[runs[k]].page, paragraphs[runs[k - 1]].page
-            end = runs[k + 1] if k + 1 < len(runs) else len(paragraphs)
             last = numbering[k - 1].page_of
             if (
                 verdict == "new"
                 or (page is not None and previous is not None and page < previous)
                 or opens_with_title(paragraphs, runs[k], end)
+                or (block is not None and case is not None and block != case)
                 or (last is not None and last[0] == last[1] and current is None)
             ):
                 starts.append(runs[k])
                 last_numbered = None
+        case = block or case
         last_numbered = current or last_numbered
     return [0, *starts]
 

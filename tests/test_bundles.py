@@ -197,3 +197,33 @@ def test_analyze_splits_a_bundle_like_batch(tmp_path: Path) -> None:
     out = tmp_path / "ut"
     assert CliRunner().invoke(app, ["analyze", str(path), "--out", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [f"protokoll-del-0{n}" for n in (1, 2, 3)]
+
+
+def skrivelse(dnr: str, day: str, page_two_dnr: str | None = None) -> str:
+    """A two-page answer to a remiss, opening with a Dnr/date block and no title line."""
+    roads = [f"väg {n}{dnr[-2:]}" for n in range(1, 9)]
+    points = [f"Cykelvägen längs {road} behöver breddas." for road in roads]
+    first = (
+        f"Datum {day}\nDiarienummer {dnr}\n\nSvar på remiss om en regional cykelplan\n\n"
+        + "\n\n".join(points[:4])
+    )
+    head = f"Datum {day}\nDiarienummer {page_two_dnr}\n\n" if page_two_dnr else ""
+    return f"{first}\n\f{head}" + "\n\n".join(points[4:]) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("second", "parts"),
+    [
+        (skrivelse("KS 2024/40", "2024-06-01"), 2),  # another case: another paper
+        (None, 1),  # its own second page repeats its Dnr: the same paper
+    ],
+)
+def test_a_dnr_and_date_block_naming_another_case_starts_a_paper(
+    tmp_path: Path, second: str | None, parts: int
+) -> None:
+    path = tmp_path / "handlingar.txt"
+    first = skrivelse("KS 2024/12", "2024-05-07", page_two_dnr="KS 2024/12")
+    path.write_text(first + ("\f" + second if second else ""), "utf-8")
+    docs = analyze_file(path)
+    assert len(docs) == parts
+    assert [d.diarienummer[0].raw for d in docs] == ["KS 2024/12", "KS 2024/40"][:parts]
