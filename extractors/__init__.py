@@ -83,3 +83,30 @@ def read_document(path: Path) -> Document:
     except Exception as exc:  # a broken file must never crash a batch
         record(doc, "E104", fmt=fmt.upper(), detail=f"{type(exc).__name__}: {exc}"[:300])
     return doc
+
+
+def read_pages(whole: Document, first: int, last: int) -> Document | None:
+    """Pages first..last of a paged file read as a paper of their own, so running headers
+    and footers are found among that paper's pages (in a bundle, one paper's letterhead
+    repeats on too few of the file's pages to tell). Pages keep their numbers in the file.
+    Only a PDF's pages are fixed; None for other formats or when the file cannot be read."""
+    if whole.source.format != "pdf":
+        return None
+    try:
+        data = pdf.page_range(Path(whole.source.path).read_bytes(), first, last)
+    except Exception:  # the file was read once already; fall back to slicing that reading
+        return None
+    doc = Document(source=whole.source.model_copy(deep=True))
+    try:
+        pdf.extract(data, doc)
+    except AttsatsError:
+        return None
+    shift = first - 1
+    for paragraph in [*doc.paragraphs(), *doc.furniture]:
+        if paragraph.page is not None:
+            paragraph.page += shift
+    for problem in doc.warnings:
+        if problem.page is not None:
+            problem.page += shift
+    doc.source.pages = whole.source.pages
+    return doc

@@ -3,7 +3,8 @@
 python-docx leaves a list item's number out of `paragraph.text`, so numbering is
 rendered here from `numPr` (on the paragraph or its style chain) and numbering.xml.
 Tracked deletions are skipped and insertions kept; content controls are read like any
-other content; headers and footers go to `furniture`.
+other content; headers and footers go to `furniture`, and so do running headers, footers
+and page numbers typed into the body page after page.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from io import BytesIO
 import docx
 from docx.oxml.ns import qn
 
-from extractors.lines import normalize_space, split_marker
+from extractors.furniture import continues_across, furniture_lines
+from extractors.lines import join_two, normalize_space, split_marker
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -285,6 +287,41 @@ def furniture(document: docx.document.Document) -> list[Paragraph]:
     return [Paragraph(text=t, page=None, index=i) for i, t in enumerate(texts)]
 
 
+def body_furniture(paragraphs: list[Paragraph]) -> tuple[list[Paragraph], list[Paragraph]]:
+    """Running headers, footers and page numbers typed into the body (a paper converted to
+    Word page by page), found as in a PDF; and a paragraph that a page break cut in two
+    joined again. Returns (body, furniture)."""
+    pages = sorted({p.page for p in paragraphs if p.page is not None})
+    if len(pages) < 2:
+        return paragraphs, []
+    candidates = [
+        [p for p in paragraphs if p.page == page and p.kind in ("text", "heading")]
+        for page in pages
+    ]
+    found = furniture_lines([[p.text for p in page] for page in candidates])
+    taken = {id(candidates[page][i]) for page, i in found}
+    furniture = [p for p in paragraphs if id(p) in taken]
+    body: list[Paragraph] = []
+    for p in paragraphs:
+        if id(p) in taken:
+            continue
+        last = body[-1] if body else None
+        if (
+            last is not None
+            and last.page != p.page
+            and last.kind == p.kind == "text"
+            and continues_across(last.text, None, p.text, None)
+        ):
+            last.text = join_two(last.text, p.text)
+            continue
+        body.append(p)
+    for index, p in enumerate(body):
+        p.index = index
+    for index, p in enumerate(furniture):
+        p.index = index
+    return body, furniture
+
+
 def extract(data: bytes, doc: Document) -> None:
     try:
         document = docx.Document(BytesIO(data))
@@ -294,6 +331,9 @@ def extract(data: bytes, doc: Document) -> None:
     reader.blocks(document.element.body)
     if reader.tracked:
         record(doc, "W102")
-    doc.furniture = furniture(document)
+    body, typed = body_furniture(reader.paragraphs)
+    doc.furniture = furniture(document) + typed
+    for index, p in enumerate(doc.furniture):
+        p.index = index
     doc.source.pages = reader.page
-    doc.sections = [Section(heading=None, level=0, paragraphs=reader.paragraphs)]
+    doc.sections = [Section(heading=None, level=0, paragraphs=body)]

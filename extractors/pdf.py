@@ -1,27 +1,49 @@
-"""PDF: printed lines back into paragraphs, running headers and footers set apart.
+"""PDF: printed lines back into paragraphs, in reading order, page furniture set apart.
 
 pypdfium2 opens the file (fast, and it tells an encrypted file or a page without a
-text layer); pdfplumber gives the lines with their positions and fonts. Line joining,
-hyphenation and list markers are shared with the text backend (`extractors.lines`),
-header and footer detection with every paged format (`extractors.furniture`).
+text layer); pdfplumber gives the words with their positions and fonts. Text that is not
+upright (a signing service's reference printed along the margin) is dropped before lines
+are built. Lines are read from word positions: where several lines in a row share the same
+gutters, the stretch is either two columns of prose (read column by column) or a table
+without ruling lines (read row by row into a table paragraph, like a ruled one). Line
+joining, hyphenation and list markers are shared with the text backend
+(`extractors.lines`), header and footer detection with every paged format
+(`extractors.furniture`); a paragraph broken by a page break is joined again.
 """
 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extractors.furniture import furniture_lines
+from extractors.furniture import continues_across, furniture_lines
 from extractors.lines import Line, join_two, normalize_space, wrapped_paragraphs
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
 PARAGRAPH_GAP = 1.4  # a gap this many times the page's usual line spacing ends a paragraph
 HEADING_SIZE = 1.3  # a line this much larger than the body text can be a heading
+LINE_TOLERANCE = 3.0  # words whose tops differ less than this (points) share a line
+GUTTER = 1.2  # a horizontal gap this many times the font size separates two cells/columns
+TOUCH = 0.3  # segments closer than this many font sizes belong to the same column
+ROW_GAP = 1.5  # a vertical gap this many font sizes ends a stretch of table rows
+PROSE_GAP = 3.0  # ... or of two prose columns, whose paragraphs have space between them
+PROSE_COLUMN = 0.3  # each prose column is at least this share of the text width
+PROSE_FILL = 0.6  # ... and its lines mostly fill this share of the column
+ROW_BREAK = 1.3  # inside a table, a line spacing this much above the tightest starts a row
+
+
+@dataclass
+class Segment:
+    """Words of one line with no wide gap between them: a cell, or a column's line."""
+
+    x0: float
+    x1: float
+    text: str
 
 
 @dataclass
@@ -33,6 +55,7 @@ class PrintedLine:
     x1: float
     size: float
     bold: bool
+    segments: list[Segment] = field(default_factory=list)
 
 
 @dataclass
@@ -45,8 +68,9 @@ class Table:
         return self.bbox[1]
 
 
-def text_pages(data: bytes) -> list[bool]:
-    """Which pages have a text layer; raises the coded error for unreadable files."""
+def text_pages(data: bytes) -> list[bool | None]:
+    """Which pages have a text layer (None: a blank page, with nothing drawn on it); raises
+    the coded error for unreadable files."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -54,34 +78,82 @@ def text_pages(data: bytes) -> list[bool]:
             raise AttsatsError("E105") from exc
         raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
     try:
-        return [bool(page.get_textpage().get_text_range().strip()) for page in pdf]
+        found: list[bool | None] = []
+        for page in pdf:
+            if page.get_textpage().get_text_range().strip():
+                found.append(True)
+            else:
+                found.append(False if any(True for _ in page.get_objects()) else None)
+        return found
     finally:
         pdf.close()
 
 
+def page_range(data: bytes, first: int, last: int) -> bytes:
+    """Pages first..last (from 1) of a PDF as a PDF of their own."""
+    source = pdfium.PdfDocument(data)
+    part = pdfium.PdfDocument.new()
+    try:
+        part.import_pages(source, list(range(first - 1, last)))
+        out = BytesIO()
+        part.save(out)
+        return out.getvalue()
+    finally:
+        part.close()
+        source.close()
+
+
+def upright(page):
+    """The page without rotated text: margin text printed along the edge would otherwise
+    come out one character per line inside the body."""
+    return page.filter(lambda obj: obj.get("object_type") != "char" or obj.get("upright", True))
+
+
+def segments_of(words: list[dict], size: float) -> list[Segment]:
+    segments: list[Segment] = []
+    for word in words:
+        if segments and word["x0"] - segments[-1].x1 < GUTTER * size:
+            last = segments[-1]
+            last.text, last.x1 = f"{last.text} {word['text']}", max(last.x1, word["x1"])
+        else:
+            segments.append(Segment(x0=word["x0"], x1=word["x1"], text=word["text"]))
+    return segments
+
+
 def printed_lines(page, exclude: list[tuple[float, float, float, float]]) -> list[PrintedLine]:
+    words = [
+        w
+        for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
+        if w["text"].strip()
+        and not any(
+            x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+            for x0, top, x1, bottom in exclude
+        )
+    ]
+    words.sort(key=lambda w: (w["top"], w["x0"]))
+    groups: list[list[dict]] = []
+    for word in words:
+        if groups and abs(word["top"] - groups[-1][0]["top"]) <= LINE_TOLERANCE:
+            groups[-1].append(word)
+        else:
+            groups.append([word])
     lines = []
-    for line in page.extract_text_lines(return_chars=True, strip=True):
-        middle_x = (line["x0"] + line["x1"]) / 2
-        middle_y = (line["top"] + line["bottom"]) / 2
-        if any(
-            x0 <= middle_x <= x1 and top <= middle_y <= bottom for x0, top, x1, bottom in exclude
-        ):
-            continue
-        chars = [c for c in line["chars"] if c["text"].strip()]
-        if not chars:
-            continue
+    for group in groups:
+        group.sort(key=lambda w: w["x0"])
+        size = statistics.median(w["size"] for w in group)
         lines.append(
             PrintedLine(
-                text=line["text"],
-                top=line["top"],
-                bottom=line["bottom"],
-                x0=line["x0"],
-                x1=line["x1"],
-                size=statistics.median(c["size"] for c in chars),
-                bold=all("bold" in c["fontname"].lower() for c in chars),
+                text=" ".join(w["text"] for w in group),
+                top=min(w["top"] for w in group),
+                bottom=max(w["bottom"] for w in group),
+                x0=group[0]["x0"],
+                x1=max(w["x1"] for w in group),
+                size=size,
+                bold=all("bold" in w["fontname"].lower() for w in group),
+                segments=segments_of(group, size),
             )
         )
+    lines.sort(key=lambda line: line.top)
     return lines
 
 
@@ -119,27 +191,356 @@ def line_spacing(pages: list[list[PrintedLine]], body_size: float) -> float:
     return min(spacings) if spacings else 0.0
 
 
+# --- columns and tables without ruling lines -------------------------------------------
+
+
+def overlapping(segment: Segment, columns: list[list[float]], size: float) -> list[int]:
+    pad = TOUCH * size
+    return [
+        k for k, (x0, x1) in enumerate(columns) if segment.x0 < x1 + pad and segment.x1 > x0 - pad
+    ]
+
+
+def add_to_columns(columns: list[list[float]], line: PrintedLine) -> list[list[float]] | None:
+    """The columns with this line's segments added; None when a segment bridges a gutter."""
+    result = [list(c) for c in columns]
+    for segment in line.segments:
+        hits = overlapping(segment, result, line.size)
+        if len(hits) > 1:
+            return None
+        if hits:
+            column = result[hits[0]]
+            column[0], column[1] = min(column[0], segment.x0), max(column[1], segment.x1)
+            # A widened column may now touch its neighbour: that is a bridge as well.
+            if any(
+                k != hits[0] and column[0] < other[1] and column[1] > other[0]
+                for k, other in enumerate(result)
+            ):
+                return None
+        else:
+            result.append([segment.x0, segment.x1])
+    return sorted(result)
+
+
+def column_of(segment: Segment, columns: list[list[float]], size: float) -> int:
+    hits = overlapping(segment, columns, size)
+    return hits[0] if hits else 0
+
+
+@dataclass
+class Grid:
+    """A stretch of lines sharing gutters: `columns` are (x0, x1) ranges."""
+
+    start: int
+    end: int
+    columns: list[list[float]]
+
+
+def grid_at(
+    lines: list[PrintedLine], i: int, floor: int = 0, row_gap: float = ROW_GAP
+) -> Grid | None:
+    """The stretch of lines from `i` whose segments keep to common columns, if it has at
+    least two lines with two or more segments (a lone wide-spaced line is not a grid)."""
+    if len(lines[i].segments) < 2:
+        return None
+    columns = sorted([s.x0, s.x1] for s in lines[i].segments)
+    j = i + 1
+    while j < len(lines):
+        previous, line = lines[j - 1], lines[j]
+        if line.top - previous.bottom > row_gap * line.size:
+            break
+        widened = add_to_columns(columns, line)
+        if widened is None:
+            break
+        columns, j = widened, j + 1
+    start = i
+    # Cells above the first full row (a bottom-aligned row): lines that keep clear of the
+    # first column, so a paragraph above the stretch is never taken in.
+    while start > floor:
+        line = lines[start - 1]
+        if lines[start].top - line.bottom > row_gap * line.size:
+            break
+        widened = add_to_columns(columns, line)
+        if widened is None or any(column_of(s, widened, line.size) == 0 for s in line.segments):
+            break
+        columns, start = widened, start - 1
+    if sum(1 for line in lines[start:j] if len(line.segments) >= 2) < 2:
+        return None
+    return Grid(start=start, end=j, columns=columns)
+
+
+def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:
+    """Two columns of running text: both wide, and their lines mostly fill them."""
+    if len(grid.columns) != 2 or text_width <= 0:
+        return False
+    for k, (x0, x1) in enumerate(grid.columns):
+        if x1 - x0 < PROSE_COLUMN * text_width:
+            return False
+        widths = [
+            s.x1 - s.x0
+            for line in lines[grid.start : grid.end]
+            for s in line.segments
+            if column_of(s, grid.columns, line.size) == k
+        ]
+        if not widths or statistics.median(widths) < PROSE_FILL * (x1 - x0):
+            return False
+    return True
+
+
+def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
+    """Rows of a table without ruling lines: a wider line spacing starts a row; where the
+    spacing is even, a line with its first column filled does."""
+    stretch = lines[grid.start : grid.end]
+    pitches = [b.top - a.top for a, b in zip(stretch, stretch[1:], strict=False)]
+    tight = min(pitches) if pitches else 0.0
+    spaced = any(p > ROW_BREAK * tight for p in pitches)
+    width = len(grid.columns)
+    rows: list[list[list[str]]] = []
+    for k, line in enumerate(stretch):
+        cells = {column_of(s, grid.columns, line.size): s.text for s in line.segments}
+        new_row = (
+            not rows
+            or (spaced and pitches[k - 1] > ROW_BREAK * tight)
+            or (not spaced and (0 in cells or len(cells) * 2 >= width))
+        )
+        if new_row:
+            rows.append([[] for _ in range(width)])
+        for column, text in cells.items():
+            rows[-1][column].append(text)
+    result = []
+    for row in rows:
+        texts = []
+        for parts in row:
+            text = parts[0] if parts else ""
+            for part in parts[1:]:
+                text = join_two(text, part)
+            texts.append(normalize_space(text))
+        result.append(texts)
+    return result
+
+
+@dataclass
+class Rows:
+    """A table without ruling lines: its rows and the x ranges of its columns."""
+
+    rows: list[list[str]]
+    columns: list[list[float]]
+
+
+def reading_order(lines: list[PrintedLine], text_width: float) -> list[list[PrintedLine] | Rows]:
+    """The page's body as flows of lines (a column of prose is a flow of its own) and
+    tables without ruling lines (their rows), in reading order. A column's lines are
+    widened to the page's text width, so a line that fills its column reads as full."""
+    out: list = []
+    flow: list[PrintedLine] = []
+    i = 0
+    while i < len(lines):
+        grid = grid_at(lines, i, i - len(flow))
+        if grid is not None and is_prose(grid, lines, text_width):
+            wider = grid_at(lines, i, i - len(flow), PROSE_GAP)
+            grid = wider if wider is not None and is_prose(wider, lines, text_width) else grid
+        if grid is None or not (len(grid.columns) >= 3 or is_prose(grid, lines, text_width)):
+            flow.append(lines[i])
+            i += 1
+            continue
+        del flow[len(flow) - (i - grid.start) :]
+        if flow:
+            out.append(flow)
+        flow = []
+        stretch = lines[grid.start : grid.end]
+        if len(grid.columns) >= 3:
+            out.append(Rows(rows=table_rows(grid, lines), columns=grid.columns))
+        else:
+            for k, (x0, x1) in enumerate(grid.columns):
+                scale = text_width / max(x1 - x0, 1.0)
+                column = [
+                    PrintedLine(
+                        text=s.text,
+                        top=line.top,
+                        bottom=line.bottom,
+                        x0=s.x0,
+                        x1=s.x0 + (s.x1 - s.x0) * scale,
+                        size=line.size,
+                        bold=line.bold,
+                        segments=[s],
+                    )
+                    for line in stretch
+                    for s in line.segments
+                    if column_of(s, grid.columns, line.size) == k
+                ]
+                if column:
+                    out.append(column)
+        i = grid.end
+    if flow:
+        out.append(flow)
+    return out
+
+
+def table_lines(lines: list[PrintedLine]) -> set[int]:
+    """Lines of tables without ruling lines: never running headers, even when a table's
+    header row opens every page."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        grid = grid_at(lines, i, i)
+        if grid is not None and len(grid.columns) >= 3:
+            found.update(range(grid.start, grid.end))
+            i = grid.end
+        else:
+            i += 1
+    return found
+
+
+def continue_table(
+    flow: list[PrintedLine], table: Paragraph, columns: list[list[float]]
+) -> list[PrintedLine]:
+    """A table row that a page break cut: the lines opening the next page that keep to the
+    table's columns (and not only its first) go into its last row. Returns the rest."""
+    taken = 0
+    for line in flow:
+        hits = [overlapping(s, columns, line.size) for s in line.segments]
+        if any(len(h) != 1 for h in hits):
+            break
+        taken += 1
+    cont = flow[:taken]
+    if not cont or all(column_of(s, columns, ln.size) == 0 for ln in cont for s in ln.segments):
+        return flow
+    assert table.rows is not None
+    last = table.rows[-1]
+    for line in cont:
+        for segment in line.segments:
+            k = column_of(segment, columns, line.size)
+            if k < len(last):
+                last[k] = join_two(last[k], segment.text) if last[k] else segment.text
+    table.text = "\n".join(" | ".join(r) for r in table.rows)
+    return flow[taken:]
+
+
+def same_columns(a: list[list[float]], b: list[list[float]], size: float = 10.0) -> bool:
+    """Two tables' columns overlap one by one."""
+    if len(a) != len(b):
+        return False
+    pad = TOUCH * size
+    return all(x0 < y1 + pad and y0 < x1 + pad for (x0, x1), (y0, y1) in zip(a, b, strict=True))
+
+
+def join_table(table: Paragraph, columns: list[list[float]], part: Rows) -> bool:
+    """A table that goes on at the top of the next page without repeating its header:
+    its rows are added to the table (a first row with no first cell finishes the row the
+    page break cut). Returns False when `part` is a table of its own."""
+    assert table.rows is not None
+    if not part.rows or part.rows[0] == table.rows[0] or not same_columns(columns, part.columns):
+        return False
+    rows = part.rows
+    if not rows[0][0]:
+        last = table.rows[-1]
+        for k, text in enumerate(rows[0]):
+            if text and k < len(last):
+                last[k] = join_two(last[k], text) if last[k] else text
+        rows = rows[1:]
+    table.rows.extend(rows)
+    table.text = "\n".join(" | ".join(r) for r in table.rows)
+    return True
+
+
+def table_paragraph(rows: list[list[str]], page: int) -> Paragraph:
+    text = "\n".join(" | ".join(r) for r in rows)
+    return Paragraph(text=text, page=page, index=0, kind="table", rows=rows)
+
+
+Item = Paragraph | list[Line]
+
+
+def flow_items(flow: list[PrintedLine], page: int, body_size: float, leading: float) -> list[Item]:
+    """One flow of lines as headings and runs of lines (a run becomes paragraphs)."""
+    items: list[Item] = []
+    run: list[Line] = []
+    previous: PrintedLine | None = None
+    for line in flow:
+        heading = (line.bold or line.size > body_size * HEADING_SIZE) and len(line.text) < 120
+        gap = previous is None or line.top - previous.top > PARAGRAPH_GAP * leading
+        last = items[-1] if items else None
+        continues_heading = (
+            heading
+            and previous is not None
+            and not run
+            and isinstance(last, Paragraph)
+            and last.kind == "heading"
+            and line.top - previous.top <= 1.5 * line.size
+        )
+        if continues_heading:
+            assert isinstance(last, Paragraph)
+            last.text = f"{last.text} {normalize_space(line.text)}"
+        elif heading:
+            if run:
+                items.append(run)
+                run = []
+            items.append(
+                Paragraph(
+                    text=normalize_space(line.text), page=page, index=0, kind="heading", level=1
+                )
+            )
+        else:
+            run.append(
+                Line(
+                    text=line.text,
+                    page=page,
+                    gap_before=gap or (previous is not None and previous.bold),
+                    width=line.x1 - line.x0,
+                )
+            )
+        previous = line
+    if run:
+        items.append(run)
+    return items
+
+
+def append_items(items: list[Item], new: list[Item], wrap_width: float | None) -> None:
+    """Add a page's (or a column's) items; a run that a page or column break cut in two
+    is joined again."""
+    if new and items and isinstance(items[-1], list) and isinstance(new[0], list):
+        before, after = items[-1][-1], new[0][0]
+        if continues_across(before.text, before.width, after.text, wrap_width):
+            after.gap_before = False
+            items[-1].extend(new[0])
+            new = new[1:]
+    items.extend(new)
+
+
 def extract(data: bytes, doc: Document) -> None:
     has_text = text_pages(data)
     if not any(has_text):
         raise AttsatsError("E106")
     for number, ok in enumerate(has_text, start=1):
-        if not ok:
+        if ok is False:  # a page with something drawn but no text: a scanned page
             record(doc, "W103", page=number)
     with pdfplumber.open(BytesIO(data)) as pdf:
         pages = []
         for page in pdf.pages:
+            page = upright(page)
             found = tables(page)
             pages.append((printed_lines(page, [t.bbox for t in found]), found))
     doc.source.pages = len(pages)
-    furniture = furniture_lines([[line.text for line in lines] for lines, _ in pages])
+    # Table rows are never running headers, even when a table's header row repeats.
+    candidates = [
+        [i for i in range(len(lines)) if i not in table_lines(lines)] for lines, _ in pages
+    ]
+    furniture = {
+        (p, candidates[p][k])
+        for p, k in furniture_lines(
+            [[lines[i].text for i in candidates[p]] for p, (lines, _) in enumerate(pages)]
+        )
+    }
     body_sizes = [line.size for lines, _ in pages for line in lines]
     body_size = statistics.median(body_sizes) if body_sizes else 0.0
     widths = sorted(line.x1 - line.x0 for lines, _ in pages for line in lines)
     wrap_width = widths[int(0.9 * (len(widths) - 1))] if widths else None
+    left = min((line.x0 for lines, _ in pages for line in lines), default=0.0)
+    right = max((line.x1 for lines, _ in pages for line in lines), default=0.0)
 
     leading = line_spacing([lines for lines, _ in pages], body_size)
-    paragraphs: list[Paragraph] = []
+    items: list[Item] = []
+    open_table: tuple[Paragraph, list[list[float]]] | None = None  # a table a page may go on
     for page_index, (lines, page_tables) in enumerate(pages):
         page_number = page_index + 1
         body = []
@@ -152,70 +553,37 @@ def extract(data: bytes, doc: Document) -> None:
                 )
             else:
                 body.append(line)
-        items: list[tuple[float, Paragraph | list[Line]]] = []
-        run: list[Line] = []
-        run_top = 0.0
-        previous: PrintedLine | None = None
+        # Ruled tables cut the page: the lines between two of them are read on their own.
+        ruled = sorted(page_tables, key=lambda t: t.top)
+        pieces: list[list[PrintedLine]] = [[] for _ in range(len(ruled) + 1)]
         for line in body:
-            heading = (line.bold or line.size > body_size * HEADING_SIZE) and len(line.text) < 120
-            gap = previous is None or line.top - previous.top > PARAGRAPH_GAP * leading
-            between_table = any(previous and previous.top < t.top < line.top for t in page_tables)
-            continues_heading = (
-                heading
-                and previous is not None
-                and items
-                and not run
-                and isinstance(items[-1][1], Paragraph)
-                and items[-1][1].kind == "heading"
-                and line.top - previous.top <= 1.5 * line.size
-            )
-            if continues_heading:
-                items[-1][1].text = f"{items[-1][1].text} {normalize_space(line.text)}"
-            elif heading:
-                if run:
-                    items.append((run_top, run))
-                    run = []
-                items.append(
-                    (
-                        line.top,
-                        Paragraph(
-                            text=normalize_space(line.text),
-                            page=page_number,
-                            index=0,
-                            kind="heading",
-                            level=1,
-                        ),
+            pieces[sum(1 for t in ruled if t.top < line.top)].append(line)
+        for k, piece in enumerate(pieces):
+            if k:
+                items.append(table_paragraph(ruled[k - 1].rows, page_number))
+            for part in reading_order(piece, right - left):
+                if isinstance(part, Rows):
+                    if not (
+                        open_table is not None
+                        and items
+                        and items[-1] is open_table[0]
+                        and join_table(open_table[0], open_table[1], part)
+                    ):
+                        items.append(table_paragraph(part.rows, page_number))
+                        open_table = (items[-1], part.columns)
+                    continue
+                if open_table is not None and items and items[-1] is open_table[0]:
+                    part = continue_table(part, *open_table)
+                open_table = None
+                if part:
+                    append_items(
+                        items, flow_items(part, page_number, body_size, leading), wrap_width
                     )
-                )
-            else:
-                if between_table and run:
-                    items.append((run_top, run))
-                    run = []
-                if not run:
-                    run_top = line.top
-                run.append(
-                    Line(
-                        text=line.text,
-                        page=page_number,
-                        gap_before=gap or between_table or (previous is not None and previous.bold),
-                        width=line.x1 - line.x0,
-                    )
-                )
-            previous = line
-        if run:
-            items.append((run_top, run))
-        for table in page_tables:
-            text = "\n".join(" | ".join(r) for r in table.rows)
-            items.append(
-                (
-                    table.top,
-                    Paragraph(text=text, page=page_number, index=0, kind="table", rows=table.rows),
-                )
-            )
-        for _, item in sorted(items, key=lambda pair: pair[0]):
-            if isinstance(item, Paragraph):
-                paragraphs.append(item)
-                continue
+    paragraphs: list[Paragraph] = []
+    for item in items:
+        if isinstance(item, Paragraph):
+            paragraphs.append(item)
+        else:
             paragraphs.extend(wrapped_paragraphs(item, wrap_width))
     for index, paragraph in enumerate(paragraphs):
         paragraph.index = index

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from functools import reduce
 
-from extractors.furniture import furniture_lines
-from extractors.lines import Line, join_two, normalize_space, wrapped_paragraphs
+from extractors.furniture import continues_across, furniture_lines
+from extractors.lines import Line, full_width, join_two, normalize_space, wrapped_paragraphs
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -96,9 +96,13 @@ def extract(data: bytes, doc: Document) -> None:
             [[page_lines[p][i] for i in idx] for p, idx in enumerate(nonempty)]
         )
     }
+    wrap = full_width(
+        [Line(text=page_lines[p][i], page=None) for p, idx in enumerate(nonempty) for i in idx]
+    )
     for p, (page, _) in enumerate(pages):
         lines = page_lines[p]
         gap = True
+        first_on_page = True
         i = 0
         while i < len(lines):
             stripped = lines[i].strip()
@@ -113,6 +117,7 @@ def extract(data: bytes, doc: Document) -> None:
                 i += 1
                 continue
             if stripped.startswith("|"):
+                first_on_page = False
                 flush()
                 table = []
                 while i < len(lines) and lines[i].strip().startswith("|"):
@@ -132,6 +137,7 @@ def extract(data: bytes, doc: Document) -> None:
                 continue
             heading = MD_HEADING_RE.match(stripped)
             if heading:
+                first_on_page = False
                 flush()
                 paragraphs.append(
                     Paragraph(
@@ -145,10 +151,16 @@ def extract(data: bytes, doc: Document) -> None:
                 gap = True
                 i += 1
                 continue
-            pending.append(Line(text=unescape(stripped), page=page, gap_before=gap))
+            text = unescape(stripped)
+            if first_on_page and p > 0 and pending:
+                # A paragraph that a page break (and the furniture around it) cut in two.
+                last = pending[-1].text
+                gap = not continues_across(last, len(last), text, wrap)
+            pending.append(Line(text=text, page=page, gap_before=gap))
             gap = False
+            first_on_page = False
             i += 1
-        flush()
+    flush()
 
     for index, paragraph in enumerate(paragraphs):
         paragraph.index = index

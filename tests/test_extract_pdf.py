@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from extractors import read_document
@@ -22,13 +24,18 @@ from pipeline.stages.run import analyze
 SEED_001 = Path(__file__).resolve().parents[1] / "sample_docs" / "001_fb57b98de66bfb1d.txt"
 
 
-def drawn(tmp_path: Path, pages: list[list[str]], name: str = "papper.pdf") -> Path:
-    """A PDF whose pages hold the given lines, 14 pt apart; "" leaves a blank line."""
+def drawn(
+    tmp_path: Path, pages: list[list[str]], name: str = "papper.pdf", scanned: bool = False
+) -> Path:
+    """A PDF whose pages hold the given lines, 14 pt apart; "" leaves a blank line. With
+    `scanned`, a page without lines holds a picture instead, like a scanned page."""
     styles()  # registers the font
     path = tmp_path / name
     pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     for lines in pages:
         pdf.setFont(FONT, 10)
+        if scanned and not lines:
+            pdf.drawImage(ImageReader(Image.new("L", (40, 20), 128)), 70, 600, 200, 100)
         for i, line in enumerate(lines):
             pdf.drawString(70, 780 - 14 * i, line)
         pdf.showPage()
@@ -120,14 +127,14 @@ def test_a_scan_without_text_fails_with_e106(tmp_path: Path) -> None:
     assert (doc.status, [e.code for e in doc.errors]) == ("failed", ["E106"])
 
 
-def test_a_page_without_text_leaves_the_paper_partly_read(tmp_path: Path) -> None:
-    doc = analyze(
-        drawn(
-            tmp_path, [["Anse motionen besvarad."], [], ["Beslutet skickas till kommunstyrelsen."]]
-        )
-    )
-    assert doc.status == "partial"
-    assert [(w.code, w.page) for w in doc.warnings] == [("W103", 2)]
+@pytest.mark.parametrize(("scanned", "warnings"), [(True, [("W103", 2)]), (False, [])])
+def test_a_page_without_text_leaves_the_paper_partly_read_unless_it_is_blank(
+    tmp_path: Path, scanned: bool, warnings: list
+) -> None:
+    pages = [["Anse motionen besvarad."], [], ["Beslutet skickas till kommunstyrelsen."]]
+    doc = analyze(drawn(tmp_path, pages, scanned=scanned))
+    assert doc.status == ("partial" if warnings else "ok")
+    assert [(w.code, w.page) for w in doc.warnings] == warnings
 
 
 def test_a_truncated_pdf_fails_with_e104(tmp_path: Path) -> None:

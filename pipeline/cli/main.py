@@ -25,8 +25,8 @@ from pipeline.document import Document
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
 from pipeline.outputs.summary import summary
+from pipeline.service.bundles import analyze_file
 from pipeline.service.inputs import expand_inputs
-from pipeline.stages.run import analyze
 
 speak_swedish()
 app = typer.Typer(
@@ -40,6 +40,9 @@ app = typer.Typer(
 def folder_name(doc: Document, used: set[str]) -> str:
     """An output folder for a document: its file's name made safe, unique in this run."""
     candidates = name_candidates(Path(doc.source.path).name, doc.source.sha256)
+    if doc.source.bundle is not None:  # one of several papers in the file, named as batch does
+        width = max(2, len(str(doc.source.bundle.parts)))
+        candidates = [f"{c}-del-{doc.source.bundle.part:0{width}d}" for c in candidates]
     name = next((c for c in candidates if c not in used), None)
     n = 2
     while name is None or name in used:
@@ -71,7 +74,7 @@ def analyze_command(
     if not files:
         typer.echo("Inga dokument att läsa i: " + ", ".join(map(str, paths)), err=True)
         raise typer.Exit(2)
-    docs = [analyze(f, profile) for f in files]
+    docs = [doc for f in files for doc in analyze_file(f, profile)]
     draft_failed: list[str] = []
     if out is not None:
         used: set[str] = set()

@@ -1,0 +1,279 @@
+"""Reading order and page furniture in PDF and text: columns, rotated margin text, footer
+boxes, page numbers, paragraphs across page breaks and tables without ruling lines.
+
+The PDFs are drawn here with reportlab, small and deterministic (`invariant=1`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from extractors import read_document
+from pipeline.outputs.typeset.pdf_writer import FONT, styles
+
+LEFT = [
+    "Motionen föreslår att kommunen inför en",
+    "fritidsbank där barn kan låna utrustning",
+    "utan kostnad under hela året.",
+    "",
+    "Vi yrkar att kommunfullmäktige beslutar",
+    "att ge kultur- och fritidsnämnden i",
+    "uppdrag att inrätta en fritidsbank.",
+]
+RIGHT = [
+    "Förvaltningen har berett motionen och",
+    "konstaterar att en fritidsbank redan finns",
+    "i tre av kommunens tätorter i dag.",
+    "",
+    "Förvaltningen föreslår därför att",
+    "kommunfullmäktige anser motionen",
+    "besvarad med hänvisning till detta.",
+]
+
+
+def canvas_for(path: Path) -> canvas.Canvas:
+    styles()  # registers the font
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont(FONT, 10)
+    return pdf
+
+
+def texts(path: Path) -> list[str]:
+    return [p.text for p in read_document(path).paragraphs()]
+
+
+def test_two_columns_are_read_column_by_column(tmp_path: Path) -> None:
+    path = tmp_path / "spalter.pdf"
+    pdf = canvas_for(path)
+    pdf.drawString(70, 800, "Svar på motion om en fritidsbank")
+    for i, (left, right) in enumerate(zip(LEFT, RIGHT, strict=True)):
+        pdf.drawString(70, 770 - 14 * i, left)
+        pdf.drawString(310, 770 - 14 * i, right)
+    pdf.drawString(
+        70, 650, "Beslutet skickas till kultur- och fritidsnämnden och till kommunstyrelsen."
+    )
+    pdf.showPage()
+    pdf.save()
+    assert texts(path) == [
+        "Svar på motion om en fritidsbank",
+        "Motionen föreslår att kommunen inför en fritidsbank där barn kan låna utrustning "
+        "utan kostnad under hela året.",
+        "Vi yrkar att kommunfullmäktige beslutar att ge kultur- och fritidsnämnden i "
+        "uppdrag att inrätta en fritidsbank.",
+        "Förvaltningen har berett motionen och konstaterar att en fritidsbank redan finns "
+        "i tre av kommunens tätorter i dag.",
+        "Förvaltningen föreslår därför att kommunfullmäktige anser motionen besvarad med "
+        "hänvisning till detta.",
+        "Beslutet skickas till kultur- och fritidsnämnden och till kommunstyrelsen.",
+    ]
+
+
+def test_rotated_margin_text_is_not_read_into_the_body(tmp_path: Path) -> None:
+    path = tmp_path / "signerad.pdf"
+    pdf = canvas_for(path)
+    body = LEFT[:3]
+    for i, line in enumerate(body):
+        pdf.drawString(70, 700 - 14 * i, line)
+    pdf.saveState()
+    pdf.translate(30, 780)
+    pdf.rotate(-90)  # printed top to bottom along the left margin
+    pdf.drawString(0, 0, "Verifikat: 7F3A-22B1 signerat elektroniskt")
+    pdf.restoreState()
+    pdf.showPage()
+    pdf.save()
+    assert texts(path) == [" ".join(body)]
+
+
+def test_footer_boxes_and_page_numbers_are_furniture_and_a_paragraph_goes_on(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "protokoll.pdf"
+    pdf = canvas_for(path)
+    pages = [
+        [
+            "§ 12 Dnr KS 2020/411",
+            "",
+            "Kommunfullmäktige beslutar att ge kommunstyrelsen i",
+            "uppdrag att utreda hur laddstolpar kan byggas vid kommunens",
+        ],
+        [
+            "förskolor och skolor, samt att återkomma med en tidsplan.",
+            "",
+            "Beslutet skickas till kommunstyrelsen.",
+        ],
+    ]
+    for number, lines in enumerate(pages, start=1):
+        pdf.drawString(70, 800, "SAMMANTRÄDESPROTOKOLL")
+        pdf.drawRightString(525, 800, f"Sida {number} ({len(pages)})")
+        for i, line in enumerate(lines):
+            pdf.drawString(70, 760 - 14 * i, line)
+        pdf.rect(70, 60, 200, 30)
+        pdf.drawString(75, 80, "Justerandes sign")
+        pdf.drawString(300, 80, "Utdragsbestyrkande")
+        pdf.drawString(75, 45, "Kommunfullmäktige")
+        pdf.drawString(300, 45, "2021-03-15")
+        pdf.showPage()
+    pdf.save()
+    doc = read_document(path)
+    assert [p.text for p in doc.paragraphs()] == [
+        "§ 12 Dnr KS 2020/411",
+        "Kommunfullmäktige beslutar att ge kommunstyrelsen i uppdrag att utreda hur "
+        "laddstolpar kan byggas vid kommunens förskolor och skolor, samt att återkomma med "
+        "en tidsplan.",
+        "Beslutet skickas till kommunstyrelsen.",
+    ]
+    furniture = [f.text for f in doc.furniture]
+    assert [t for t in furniture if t.endswith(")")] == [
+        "SAMMANTRÄDESPROTOKOLL Sida 1 (2)",
+        "SAMMANTRÄDESPROTOKOLL Sida 2 (2)",
+    ]
+    assert furniture.count("Justerandes sign Utdragsbestyrkande") == 2
+
+
+@pytest.mark.parametrize(
+    ("last", "first", "joined"),
+    [
+        ("kommunstyrelsen får i uppdrag att utreda hur laddstolpar kan", "byggas.", True),
+        ("kommunstyrelsen får i uppdrag att utreda hur laddstolpar kan byggas,", "Ja.", True),
+        ("Unga i kommunen mår bra såväl fysiskt som psykiskt hela livet", "5.3 Mål", False),
+        ("kort rad", "fortsätter", False),
+    ],
+)
+def test_text_pages_join_a_paragraph_cut_by_the_page_break(
+    tmp_path: Path, last: str, first: str, joined: bool
+) -> None:
+    path = tmp_path / "sidor.txt"
+    filler = "Förvaltningen har berett ärendet och lämnar här sitt förslag till beslut."
+    path.write_text(
+        f"<!-- sida 1 -->\n{filler}\n\n{filler}\n\n{filler}\n{last}\n\nSida 1 (2)\n"
+        f"<!-- sida 2 -->\nSida 2 (2)\n\n{first}\n",
+        encoding="utf-8",
+    )
+    paragraphs = texts(path)
+    assert (paragraphs[-1] == f"{filler} {last} {first}") is joined
+
+
+def test_a_table_without_ruling_lines_is_read_row_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    pdf.drawString(70, 800, "Kallelse till kommunstyrelsen")
+    rows = [
+        ("", ["Ärende"], "Beteckning"),
+        ("1.", ["Val av justerare"], ""),
+        ("2.", ["Svar på motion om en", "fritidsbank i varje tätort"], "KS 2024/17"),
+        ("3.", ["Delårsrapport för", "kommunstyrelsen"], "KS 2024/52"),
+    ]
+    y = 770
+    for nr, cell, beteckning in rows:
+        pdf.drawString(70, y, nr)
+        pdf.drawString(420, y, beteckning)
+        for line in cell:
+            pdf.drawString(120, y, line)
+            y -= 12
+        y -= 8
+    pdf.drawString(70, y - 20, "Välkomna!")
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["text", "table", "text"]
+    assert paragraphs[1].rows == [
+        ["", "Ärende", "Beteckning"],
+        ["1.", "Val av justerare", ""],
+        ["2.", "Svar på motion om en fritidsbank i varje tätort", "KS 2024/17"],
+        ["3.", "Delårsrapport för kommunstyrelsen", "KS 2024/52"],
+    ]
+
+
+def test_a_list_with_hanging_numbers_is_not_a_table(tmp_path: Path) -> None:
+    path = tmp_path / "motion.pdf"
+    pdf = canvas_for(path)
+    items = ["att utreda en fritidsbank,", "att inrätta den under 2025."]
+    for i, item in enumerate(items):
+        pdf.drawString(70, 700 - 20 * i, f"{i + 1}.")
+        pdf.drawString(95, 700 - 20 * i, item)
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [(p.kind, p.text) for p in paragraphs] == [("list_item", t) for t in items]
+
+
+def test_docx_headers_typed_into_the_body_are_furniture(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    path = tmp_path / "omvandlad.docx"
+    document = docx.Document()
+    pages = [
+        ["Kommunfullmäktige beslutar att ge kommunstyrelsen i uppdrag att utreda hur"],
+        ["laddstolpar kan byggas vid kommunens förskolor.", "Beslutet skickas till KS."],
+    ]
+    for number, texts in enumerate(pages, start=1):
+        if number > 1:
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        document.add_paragraph(f"SAMMANTRÄDESPROTOKOLL Sida {number} (2)")
+        for text in texts:
+            document.add_paragraph(text)
+    document.save(str(path))
+    doc = read_document(path)
+    assert [p.text for p in doc.paragraphs()] == [
+        "Kommunfullmäktige beslutar att ge kommunstyrelsen i uppdrag att utreda hur "
+        "laddstolpar kan byggas vid kommunens förskolor.",
+        "Beslutet skickas till KS.",
+    ]
+    assert [f.text for f in doc.furniture] == [
+        "SAMMANTRÄDESPROTOKOLL Sida 1 (2)",
+        "SAMMANTRÄDESPROTOKOLL Sida 2 (2)",
+    ]
+
+
+def test_a_table_row_cut_by_a_page_break_goes_on_in_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    rows = [
+        ("", "Ärende", "Beteckning"),
+        ("1.", "Val av justerare", ""),
+        ("2.", "Svar på", "KS 17"),
+    ]
+    for k, (nr, arende, beteckning) in enumerate(rows):
+        pdf.drawString(70, 770 - 20 * k, nr)
+        pdf.drawString(120, 770 - 20 * k, arende)
+        pdf.drawString(420, 770 - 20 * k, beteckning)
+    pdf.showPage()
+    pdf.setFont(FONT, 10)
+    pdf.drawString(120, 770, "motion om en fritidsbank")
+    pdf.drawString(70, 730, "Välkomna till sammanträdet i stadshuset, sessionssalen, klockan 13.")
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table", "text"]
+    assert paragraphs[0].rows[-1] == ["2.", "Svar på motion om en fritidsbank", "KS 17"]
+
+
+def test_a_label_under_the_running_header_that_also_stands_in_the_body_is_kept(
+    tmp_path: Path,
+) -> None:
+    goals = [
+        "Kommunen har ett bra företagsklimat och en hållbar tillväxt i alla kommundelar.",
+        "Unga i kommunen mår bra såväl fysiskt som psykiskt och känner sig trygga.",
+        "Äldre kan bo kvar hemma så länge de vill, med stöd när de behöver det.",
+    ]
+    intro = ["Inledning till målen för perioden.", "", "Mål 2.1", "", "Fokusområden", ""]
+    pages = [
+        [*intro, goals[0], "", "Beslutats av kommunfullmäktige den 15 mars.", "", "Mål 2.2"],
+        ["Fokusområden", "", goals[1], "", "Mål 2.3", "", "Ansvar: kommunstyrelsen."],
+        ["Fokusområden", "", goals[2], "", "Uppföljning sker i årsredovisningen."],
+    ]
+    path = tmp_path / "rapport.txt"
+    path.write_text(
+        "\n".join(
+            f"<!-- sida {n} -->\nKommunstyrelsen Delårsrapport\n\n" + "\n".join(lines)
+            for n, lines in enumerate(pages, start=1)
+        ),
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    assert [p.text for p in doc.paragraphs()].count("Fokusområden") == 3
+    assert [f.text for f in doc.furniture] == ["Kommunstyrelsen Delårsrapport"] * 3
