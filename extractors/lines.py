@@ -19,10 +19,20 @@ BULLETS = "•●▪■◦○‣∙·\uf0b7\uf0a7\uf076\uf0d8-–—*"
 MARKER_RE = re.compile(
     rf"^\s*(?P<marker>[{re.escape(BULLETS)}]|\(?\d{{1,2}}[.)]|\(?[a-zåäö][.)]|\([ivx]{{1,4}}\)|[ivx]{{1,4}}\))"
     r"(?=\s+\S)\s+"
+    # a dash or bullet printed against its clause: "-Att kommunen …", "–att …"
+    rf"|^\s*(?P<tight>[{re.escape(BULLETS)}])(?=[Aa][Tt][Tt]\s)"
 )
 # A label that opens its own paragraph even without a blank line: "Kommentar: ...".
 LABEL_RE = re.compile(r"^[A-ZÅÄÖ][a-zåäöé]+(?: [a-zåäöé]+){0,3}:(?:\s|$)")
+# A line that closes a paper and never continues a clause: place and date ("Kungsbacka
+# 2025-03-04", "Ort den 12 mars 2025") or a signature with a party ("Anna Berg (S)").
+MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
+CLOSING_LINE_RE = re.compile(
+    rf"^(?:[A-ZÅÄÖ][\w-]*,?(?: den)? )?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{MONTHS}) \d{{4}}|\d{{6}})$"
+    r"|^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3},? \([A-ZÅÄÖ]{1,3}\)$"
+)
 SENTENCE_END = (".", "!", "?", ":", ";")
+ATT_LINE_RE = re.compile(r"^(?:att|Att|ATT)\s")
 DASHES = ("-", "–", "—")
 # A hyphen at a line end followed by a lower-case continuation is a soft break,
 # unless it is a shared compound part: "barn- och utbildningsnämnden".
@@ -56,7 +66,8 @@ def split_marker(text: str) -> tuple[str | None, str]:
     m = MARKER_RE.match(text)
     if not m:
         return None, text
-    return m.group("marker").translate(PRIVATE_BULLETS), text[m.end() :]
+    marker = m.group("marker") or m.group("tight")
+    return marker.translate(PRIVATE_BULLETS), text[m.end() :]
 
 
 SHORT_LINE = 0.6  # a line shorter than this share of the full width ended its paragraph
@@ -112,7 +123,9 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             or marker is not None
             or LABEL_RE.match(text) is not None
             or ended_short
+            or closing_line(text)
             or (opens_clause(text) and previous_text.endswith((",", ";", ":")))
+            or next_clause(current, text, previous_text)
         )
         if starts_new:
             current = Block(text=rest if marker else text, page=line.page, marker=marker)
@@ -136,6 +149,22 @@ def wrapped_paragraphs(lines: Iterable[Line], wrap_width: float | None = None) -
         )
         for block in join_wrapped(lines, wrap_width)
     ]
+
+
+def closing_line(text: str) -> bool:
+    """A place-and-date or signature line: its own paragraph even without a blank line."""
+    return CLOSING_LINE_RE.match(text.strip()) is not None
+
+
+def next_clause(current: Block | None, text: str, previous_text: str) -> bool:
+    """An "Att …" line after a finished sentence of a paragraph that itself began with
+    "Att": consecutive clauses printed without blank lines or markers."""
+    return (
+        current is not None
+        and ATT_LINE_RE.match(text) is not None
+        and ATT_LINE_RE.match(current.text) is not None
+        and previous_text.endswith((".", "!", "?", ",", ";"))
+    )
 
 
 def opens_clause(text: str) -> bool:

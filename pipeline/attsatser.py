@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from extractors.lines import join_two, split_marker
 from pipeline.document import AttSats, Document, Location, Paragraph
+from pipeline.errors import record
 from pipeline.nlp import SPANS_KEY, get_nlp
 from pipeline.resources import load_patterns
 
@@ -38,12 +39,14 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 CLAUSE_END = (".", "!", "?", ",", ";", ":")
+LEAD_IN_ENDS = (":", ";")  # "Vi föreslår;" opens a list as "Vi föreslår:" does
 NUMBER_RE = re.compile(r"\d{1,3}")
 CELL_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s*$")
 ATT_START_RE = re.compile(r"^att\s", re.IGNORECASE)
 ATT_WORD_RE = re.compile(r"\batt\b", re.IGNORECASE)
 CELL_BREAK_RE = re.compile(r"<br\s*/?>|\n", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
+SIGNATURE_TAIL_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ][\w-]*(?:,?\s+[\w-]+){0,3}\s*$")
 # How far a proposal verb may stand from its "att" ("föreslår jag kommunfullmäktige besluta
 # att") and from its subject ("Vi vill därför föreslå").
 CUE_REACH = 5
@@ -52,6 +55,7 @@ FURNITURE_CHARS = 60  # a stray page header or footer left between two items is 
 SAME_CLAUSE_RATIO = 0.95  # two quotations of one clause that OCR or a wrap made differ
 SAME_CLAUSE_MIN_CHARS = 40
 PROPOSER_DOC_TYPES = ("motion", "medborgarforslag")
+PROPOSER_NAMES = {"motion": "motionen", "medborgarforslag": "medborgarförslaget"}
 # Verbs that put a proposal forward; a WISH ("Vi vill att …") also states aims in the
 # motivation, so its clauses count only when the paper proposes nothing more firmly.
 PROPOSING = ("PROPOSAL", "WISH")
@@ -115,6 +119,7 @@ class Occurrence:
     entry: int | None = None  # position in the entries, for pairing its assessment
     weak: bool = False  # kept only when it quotes a clause found elsewhere
     fallback: bool = False  # kept only when the paper has no firmer clause
+    prose: bool = False  # read from running text: kept only when no list proposes
     assessment: str | None = None
 
 
@@ -142,6 +147,9 @@ def extract_att_satser(doc: Document) -> Document:
         if occurrence.entry is not None:
             occurrence.assessment = assessment_after(entries, occurrence.entry, quoted)
     doc.att_satser = att_satser(merge(occurrences))
+    if not doc.att_satser and doc.doc_type in PROPOSER_DOC_TYPES:
+        # A proposal without clauses is never silently fine: the official must look.
+        record(doc, "W105", kind=PROPOSER_NAMES[doc.doc_type])
     return doc
 
 
@@ -296,20 +304,32 @@ def introduce(span: Span | None) -> Intro:
         return Intro()
     spans = cues_in(span)
     verbs = [s for s in spans if s.label_ in (*PROPOSING, "DECISION")]
-    colon = tokens[-1].text == ":"
+    colon = tokens[-1].text in LEAD_IN_ENDS
     body = tokens[:-1] if colon else tokens
     if body and body[-1].lower_ == "att":
         body = body[:-1]
     last = body[-1].i if body else -1
     ends_with_verb = any(s.start <= last < s.end for s in verbs)
     proposes = any(
-        s.start <= last < s.end or reaches_clause(span.doc, s, verbs)
+        s.start <= last < s.end
+        or reaches_clause(span.doc, s, verbs)
+        or (colon and ends_near(span.doc, s, last))
         for s in spans
         if s.label_ in PROPOSING
     )
     if proposes and (colon or ends_with_verb):
         return Intro(proposal=True, takes_paragraph=colon and ends_with_verb)
     return Intro(blocked=compiled("non_proposal_intros").search(span.text) is not None)
+
+
+def ends_near(doc: SpacyDoc, cue: Span, last: int) -> bool:
+    """Whether the lead-in ends a few words after its verb with the proposer as inverted
+    subject ("föreslår vi:", "yrkar jag därför:"), with no punctuation between."""
+    tail = doc[cue.end : last + 1]
+    speaker = any(
+        s.label_ == "FIRST_PERSON" and cue.end <= s.start <= last for s in doc.spans[SPANS_KEY]
+    )
+    return speaker and len(tail) <= SUBJECT_REACH and not any(t.is_punct for t in tail)
 
 
 def cues_in(span: Span) -> list[Span]:
@@ -354,6 +374,7 @@ def run_clauses(entries: list[Entry], items: list[int], intro: Intro) -> list[Oc
             or entry.text.startswith("att")
             or context_heading(entry)
             or any(e.listed and e.att for e in run)
+            or sum(e.att for e in run) >= 2
         )
         if entry.listed or entry.doc is None:
             clauses.append(occurrence(entries, k, weak))
@@ -361,7 +382,17 @@ def run_clauses(entries: list[Entry], items: list[int], intro: Intro) -> list[Oc
             for text in split_clauses(entry.doc, 0, len(entry.doc)):
                 clauses.append(Occurrence(text, None, entry.location, k, weak))
         parent = last = entry
+    if clauses:
+        clauses[-1].text = without_signature(clauses[-1].text)
     return clauses
+
+
+def without_signature(text: str) -> str:
+    """The last clause of a list without a signature printed right under it with no gap
+    ("… budgetår. För Centerpartiet"): a few words after the final sentence end that
+    open in upper case and end without punctuation."""
+    m = SIGNATURE_TAIL_RE.search(text)
+    return text[: m.start() + 1] if m else text
 
 
 def continues(parent: Entry, last: Entry, entry: Entry, complete: bool) -> bool:
@@ -462,7 +493,9 @@ def inline_clauses(entries: list[Entry], i: int, doc_type: str) -> list[Occurren
                 continue
             wish = cue.label_ == "WISH" and not formula
             for text in split_clauses(doc, start, sentence.end):
-                found.append(Occurrence(text, None, entry.location, i, fallback=wish))
+                found.append(
+                    Occurrence(text, None, entry.location, i, fallback=wish, prose=True)
+                )
             break
     return found
 
@@ -616,8 +649,17 @@ def merge(occurrences: Iterable[Occurrence]) -> list[Group]:
         group = next((g for g in groups if same_clause(g.key, key)), None)
         if group is not None:
             group.occurrences.append(occurrence)
+    # A list of clauses is the proposal; a proposal in the running text ("föreslår vi att
+    # …" in the motivation) counts only when no list proposes, a wish only when nothing does.
+    listed = [g for g in groups if not all(o.prose for o in g.occurrences)]
+    groups = listed or groups
     firm = [g for g in groups if not all(o.fallback for o in g.occurrences)]
     return firm or groups
+
+
+def trim_edges(text: str) -> str:
+    """A clause without the conjunction that tied it to the next one ("…, samt")."""
+    return compiled("trailing_conjunctions").sub("", text.rstrip()).rstrip()
 
 
 def att_satser(groups: list[Group]) -> list[AttSats]:
@@ -633,7 +675,7 @@ def att_satser(groups: list[Group]) -> list[AttSats]:
         result.append(
             AttSats(
                 number=number if numbered and number is not None else position,
-                text=first.text,
+                text=trim_edges(first.text),
                 locations=locations,
                 existing_assessment=next(
                     (o.assessment for o in group.occurrences if o.assessment), None

@@ -38,6 +38,11 @@ CATALOGUE: dict[str, Entry] = {
         Entry("W102", "Spårad ändring: borttagen text ignorerades, infogad text togs med."),
         Entry("W103", "Sida {page} saknar textlager och lästes inte.", degrades=True),
         Entry("W104", "Textfilen var inte UTF-8 och lästes som {encoding}."),
+        Entry(
+            "W105",
+            "Inga att-satser hittades i {kind}; kontrollera förslagen i originalet.",
+            degrades=True,
+        ),
         # E2xx/W2xx: intake (inbox, batch, archives), outside any one document's content.
         Entry("E201", "Bearbetningen misslyckades {attempts} gånger; filen lades undan: {detail}"),
         Entry("E202", "Arkivet {archive} kan inte packas upp: {detail}"),

@@ -158,7 +158,11 @@ def build() -> bytes:
     paragraph(doc, "{%p for line in summary %}")
     paragraph(doc, "{{ line }}")
     paragraph(doc, "{%p endfor %}")
+    paragraph(doc, "{%p if no_clauses %}")
+    paragraph(doc, "{{ no_clauses }}", bold=True, color=DRAFT_RED)
+    paragraph(doc, "{%p else %}")
     paragraph(doc, "{{ clause_intro }}")
+    paragraph(doc, "{%p endif %}")
     paragraph(doc, "{%p for c in clauses %}")
     paragraph(doc, "{{ c.text }}", style="List Bullet")
     paragraph(doc, "{%p endfor %}")
@@ -172,7 +176,9 @@ def build() -> bytes:
         color=DRAFT_RED,
         size=Pt(9),
     )
-    paragraph(doc, "{%p if has_official_comments %}")
+    paragraph(doc, "{%p if no_clauses %}")
+    paragraph(doc, "{{ no_clauses }}", bold=True, color=DRAFT_RED)
+    paragraph(doc, "{%p elif has_official_comments %}")
     clause_table(doc, [*CLAUSE_COLUMNS, OFFICIAL], WIDTHS_WITH_OFFICIAL)
     paragraph(doc, "{%p else %}")
     clause_table(doc, CLAUSE_COLUMNS, WIDTHS)
