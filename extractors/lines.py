@@ -28,7 +28,8 @@ LABEL_RE = re.compile(r"^[A-ZÅÄÖ][a-zåäöé]+(?: [a-zåäöé]+){0,3}:(?:\s
 # 2025-03-04", "Ort den 12 mars 2025") or a signature with a party ("Anna Berg (S)").
 MONTHS = "januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december"
 CLOSING_LINE_RE = re.compile(
-    rf"^(?:[A-ZÅÄÖ][\w-]*,?(?: den)? )?(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{MONTHS}) \d{{4}}|\d{{6}})$"
+    r"^(?:[A-ZÅÄÖ][\w-]*,?(?: den)? )?"
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}} (?:{MONTHS}) \d{{4}}|\d{{6}})$"
     r"|^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3},? \([A-ZÅÄÖ]{1,3}\)$"
 )
 SENTENCE_END = (".", "!", "?", ":", ";")

@@ -43,6 +43,7 @@ LEAD_IN_ENDS = (":", ";")  # "Vi föreslår;" opens a list as "Vi föreslår:" d
 NUMBER_RE = re.compile(r"\d{1,3}")
 CELL_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s*$")
 ATT_START_RE = re.compile(r"^att\s", re.IGNORECASE)
+ALONE_ATT_RE = re.compile(r"^\s*att\s*$", re.IGNORECASE)
 ATT_WORD_RE = re.compile(r"\batt\b", re.IGNORECASE)
 CELL_BREAK_RE = re.compile(r"<br\s*/?>|\n", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
@@ -52,6 +53,7 @@ SIGNATURE_TAIL_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ][\w-]*(?:,?\s+[\w-]+){0,3}\s
 CUE_REACH = 5
 SUBJECT_REACH = 3
 FURNITURE_CHARS = 60  # a stray page header or footer left between two items is short
+FURNITURE_LINES = 3  # footer, page number, next page's header
 SAME_CLAUSE_RATIO = 0.95  # two quotations of one clause that OCR or a wrap made differ
 SAME_CLAUSE_MIN_CHARS = 40
 PROPOSER_DOC_TYPES = ("motion", "medborgarforslag")
@@ -157,10 +159,16 @@ def extract_att_satser(doc: Document) -> Document:
 
 
 def entries_of(doc: Document) -> list[Entry]:
-    entries = []
+    entries: list[Entry] = []
     for number, section in enumerate(doc.sections):
+        pending: str | None = None  # an "att" printed alone, its clause on the next line
         for paragraph in section.paragraphs:
             marker, text = paragraph.marker, paragraph.text
+            if paragraph.kind == "text" and ALONE_ATT_RE.match(text):
+                pending = text.strip()
+                continue
+            if pending is not None:
+                text, pending = f"{pending} {text}", None
             if paragraph.kind == "text":
                 m = clause_marker_re().match(text)
                 if m:
@@ -253,17 +261,54 @@ def collect_run(entries: list[Entry], start: int) -> tuple[list[int], int]:
             break
         if entry.item:
             items.append(j)
-        elif not (
-            assessment_label(entry)
-            or (
-                j + 1 < len(entries)
-                and furniture_like(entry)
-                and same_list(entries[items[-1]], entries[j + 1])
-            )
-        ):
+        elif (k := continued_after_furniture(entries, items[-1], j)) is not None:
+            items.append(k)
+            j = k
+        elif not (assessment_label(entry) or furniture_between(entries, items[-1], j)):
             break
         j += 1
     return items, j
+
+
+def furniture_between(entries: list[Entry], last: int, j: int) -> bool:
+    """Whether `j` starts a few short lines (a page's footer, number and the next page's
+    header) between two items of one list."""
+    k = following_furniture(entries, j)
+    if k == j or k >= len(entries) or entries[k].section != entries[last].section:
+        return False
+    if not entries[last].listed and not new_page(entries[last], entries[k]):
+        return False  # between plain clauses only a page break leaves furniture
+    return same_list(entries[last], entries[k])
+
+
+def new_page(before: Entry, after: Entry) -> bool:
+    return (
+        before.paragraph.page is not None
+        and after.paragraph.page is not None
+        and after.paragraph.page != before.paragraph.page
+    )
+
+
+def following_furniture(entries: list[Entry], j: int) -> int:
+    """The first entry from `j` on that is not a short furniture-like line."""
+    k = j
+    while k < len(entries) and k - j < FURNITURE_LINES and furniture_like(entries[k]):
+        k += 1
+    return k
+
+
+def continued_after_furniture(entries: list[Entry], last: int, j: int) -> int | None:
+    """The entry that continues the clause at `last` after a page's footer and the next
+    page's header ("… ta fram en plan för" / "Sida 1 (2)" / "kollektivtrafik …")."""
+    k = following_furniture(entries, j)
+    if k == j or k >= len(entries) or entries[k].section != entries[last].section:
+        return None
+    following = entries[k]
+    if following.paragraph.kind != "text" or following.item:
+        return None
+    if not new_page(entries[last], following):
+        return None
+    return k if wrapped(entries[last], following) else None
 
 
 def furniture_like(entry: Entry) -> bool:
@@ -275,6 +320,8 @@ def furniture_like(entry: Entry) -> bool:
 
 
 def same_list(previous: Entry, following: Entry) -> bool:
+    if not (previous.listed or following.listed):  # plain clauses: "Att …" on both sides
+        return previous.att and following.att and following.paragraph.kind == "text"
     if not (previous.listed and following.listed and following.item):
         return False
     before, after = printed_number(previous.marker), printed_number(following.marker)
@@ -493,9 +540,7 @@ def inline_clauses(entries: list[Entry], i: int, doc_type: str) -> list[Occurren
                 continue
             wish = cue.label_ == "WISH" and not formula
             for text in split_clauses(doc, start, sentence.end):
-                found.append(
-                    Occurrence(text, None, entry.location, i, fallback=wish, prose=True)
-                )
+                found.append(Occurrence(text, None, entry.location, i, fallback=wish, prose=True))
             break
     return found
 

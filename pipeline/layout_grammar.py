@@ -141,6 +141,8 @@ def write(spec: Spec) -> Paper:
     marker = marker.rstrip("|")
     casing = pick(CASINGS, spec.casing)
     end = pick(ENDS, spec.ends)
+    if not end and not pick(MARKERS, spec.marker) and not spec.blank_between:
+        end = "."  # unmarked clauses without end or gap cannot be told from a wrap
     count = 1 if alone else 1 + (spec.clauses - 1) % 4
     if not with_att and not marker:
         marker = "-"  # a list without "att" is recognisable by its markers only
@@ -166,7 +168,8 @@ def write(spec: Spec) -> Paper:
     title = "Motion om" if doc_type == "motion" else "Medborgarförslag om"
     lines += [f"{title} {pick(TOPICS, spec.topic)}", ""]
     for k in range(1 + spec.prose % 3):
-        lines += wrap(pick(PROSE, spec.prose + k).format(topic=pick(TOPICS, spec.topic + k)), spec.width)
+        prose = pick(PROSE, spec.prose + k).format(topic=pick(TOPICS, spec.topic + k))
+        lines += wrap(prose, spec.width)
         lines.append("")
     lines += wrap(lead_in, spec.width)
     if not alone:
