@@ -68,7 +68,11 @@ def split_marker(text: str) -> tuple[str | None, str]:
     if not m:
         return None, text
     marker = m.group("marker") or m.group("tight")
-    return marker.translate(PRIVATE_BULLETS), text[m.end() :]
+    rest = text[m.end() :]
+    again = MARKER_RE.match(rest)
+    if again and again.group("marker") == marker:  # a bullet doubled by OCR: "- - Text"
+        rest = rest[again.end() :]
+    return marker.translate(PRIVATE_BULLETS), rest
 
 
 SHORT_LINE = 0.6  # a line shorter than this share of the full width ended its paragraph

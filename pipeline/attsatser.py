@@ -89,6 +89,7 @@ class Entry:
     marker: str | None
     doc: SpacyDoc | None = None
     heading_doc: SpacyDoc | None = None
+    continuation: bool = False  # the rest of a sentence the page before broke off
 
     @property
     def listed(self) -> bool:
@@ -101,6 +102,8 @@ class Entry:
     @property
     def item(self) -> bool:
         """A list item, or a plain paragraph that begins like a clause ("att …")."""
+        if self.continuation:
+            return False
         return self.paragraph.kind in ("text", "list_item") and (self.listed or self.att)
 
     @property
@@ -173,8 +176,25 @@ def entries_of(doc: Document) -> list[Entry]:
                 m = clause_marker_re().match(text)
                 if m:
                     marker, text = m.group("marker"), text[m.end() :]
-            entries.append(Entry(paragraph, section.heading, number, text, marker))
+            entry = Entry(paragraph, section.heading, number, text, marker)
+            entry.continuation = bool(entries) and continues_sentence(entries[-1], entry)
+            entries.append(entry)
     return entries
+
+
+def continues_sentence(previous: Entry, entry: Entry) -> bool:
+    """A plain paragraph that opens a page in lower case after a page that ended inside a
+    sentence of running text ("… en moralisk skyldighet" / "att lära sig språket …")."""
+    return (
+        entry.marker is None
+        and entry.paragraph.kind == "text"
+        and entry.text[:1].islower()
+        and previous.paragraph.kind == "text"
+        and not previous.listed
+        and not previous.att
+        and not previous.text.endswith(CLAUSE_END)
+        and new_page(previous, entry)
+    )
 
 
 def needs_parse(entries: list[Entry], i: int) -> bool:
@@ -349,6 +369,8 @@ def introduce(span: Span | None) -> Intro:
     tokens = [t for t in span or () if not t.is_space]
     if span is None or not tokens:
         return Intro()
+    if compiled("meeting_voices").search(span.text):
+        return Intro(blocked=True)
     spans = cues_in(span)
     verbs = [s for s in spans if s.label_ in (*PROPOSING, "DECISION")]
     colon = tokens[-1].text in LEAD_IN_ENDS
@@ -596,6 +618,9 @@ def proposer_speaks(entry: Entry, cue: Span, sentence: Span, formula: bool, doc_
     if any(s.start in before for s in entry.spans("SUBORDINATOR")):
         return False
     if any(s.start in near for s in entry.spans("REPORTED")):
+        return False
+    voice = sentence.doc[max(sentence.start, cue.start - SUBJECT_REACH) : cue.end + 1].text
+    if compiled("meeting_voices").search(voice):
         return False
     first_person = [s.start for s in entry.spans("FIRST_PERSON") if s.start in near]
     return bool(first_person) or formula or doc_type in PROPOSER_DOC_TYPES
