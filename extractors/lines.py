@@ -33,6 +33,30 @@ CLOSING_LINE_RE = re.compile(
     r"|^[A-ZÅÄÖ][\w-]+(?: [A-ZÅÄÖ][\w-]+){1,3},? \([A-ZÅÄÖ]{1,3}\)$"
 )
 SENTENCE_END = (".", "!", "?", ":", ";")
+# Words that never end a paragraph: a line ending in one continues on the next.
+CONTINUING_WORDS = frozenset(
+    [
+        "samt",
+        "och",
+        "eller",
+        "att",
+        "som",
+        "för",
+        "av",
+        "i",
+        "med",
+        "till",
+        "om",
+        "på",
+        "en",
+        "ett",
+        "den",
+        "det",
+        "de",
+        "när",
+        "där",
+    ]
+)
 ATT_LINE_RE = re.compile(r"^(?:att|Att|ATT)\s")
 DASHES = ("-", "–", "—")
 # A hyphen at a line end followed by a lower-case continuation is a soft break,
@@ -108,6 +132,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             previous is not None
             and line_width(previous) < SHORT_LINE * width
             and (not text[:1].islower() or opens_clause(text))
+            and not ends_mid_phrase(previous_text)
         )
         # A dash that a wrap put first on a line ("resultatet" / "– varför …") is not a
         # bullet: the line before ran to the margin without ending its sentence.
@@ -154,6 +179,13 @@ def wrapped_paragraphs(lines: Iterable[Line], wrap_width: float | None = None) -
         )
         for block in join_wrapped(lines, wrap_width)
     ]
+
+
+def ends_mid_phrase(text: str) -> bool:
+    """A short line that ends in a conjunction or preposition ("… inomhus, samt") is a
+    re-wrapped line's tail, not the end of a paragraph."""
+    words = text.split()
+    return bool(words) and words[-1] in CONTINUING_WORDS
 
 
 def closing_line(text: str) -> bool:

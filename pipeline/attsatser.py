@@ -146,6 +146,7 @@ class Group:
 def extract_att_satser(doc: Document) -> Document:
     entries = entries_of(doc)
     parse(entries, doc)
+    mark_continuations(entries)
     occurrences = find_occurrences(entries, doc.doc_type)
     quoted = {o.entry for o in occurrences if o.entry is not None}
     for occurrence in occurrences:
@@ -176,25 +177,35 @@ def entries_of(doc: Document) -> list[Entry]:
                 m = clause_marker_re().match(text)
                 if m:
                     marker, text = m.group("marker"), text[m.end() :]
-            entry = Entry(paragraph, section.heading, number, text, marker)
-            entry.continuation = bool(entries) and continues_sentence(entries[-1], entry)
-            entries.append(entry)
+            entries.append(Entry(paragraph, section.heading, number, text, marker))
     return entries
 
 
+def mark_continuations(entries: list[Entry]) -> None:
+    for previous, entry in zip(entries, entries[1:], strict=False):
+        entry.continuation = continues_sentence(previous, entry)
+
+
 def continues_sentence(previous: Entry, entry: Entry) -> bool:
-    """A plain paragraph that opens a page in lower case after a page that ended inside a
-    sentence of running text ("… en moralisk skyldighet" / "att lära sig språket …")."""
+    """A plain paragraph in lower case after running text that broke off inside a
+    sentence: at a page break ("… en moralisk skyldighet" / "att lära sig språket …"), or
+    after a line that introduces nothing ("Kommunstyrelsen ger X i uppdrag" / "att …")."""
     return (
         entry.marker is None
         and entry.paragraph.kind == "text"
         and entry.text[:1].islower()
+        and previous.section == entry.section
         and previous.paragraph.kind == "text"
         and not previous.listed
         and not previous.att
         and not previous.text.endswith(CLAUSE_END)
-        and new_page(previous, entry)
+        and (new_page(previous, entry) or not introduces(previous))
     )
+
+
+def introduces(entry: Entry) -> bool:
+    """Whether a paragraph names a proposal or decision verb, so that it may lead in."""
+    return any(entry.spans(label) for label in (*PROPOSING, "DECISION"))
 
 
 def needs_parse(entries: list[Entry], i: int) -> bool:
