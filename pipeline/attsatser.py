@@ -177,8 +177,25 @@ def entries_of(doc: Document) -> list[Entry]:
                 m = clause_marker_re().match(text)
                 if m:
                     marker, text = m.group("marker"), text[m.end() :]
-            entries.append(Entry(paragraph, section.heading, number, text, marker))
+            clause, comment = split_joined_label(text)
+            entries.append(Entry(paragraph, section.heading, number, clause, marker))
+            if comment:
+                entries.append(Entry(paragraph, section.heading, number, comment, None))
     return entries
+
+
+@cache
+def joined_label_re() -> re.Pattern[str]:
+    labels = "|".join(f"(?:{p})" for p in patterns()["joined_assessment_labels"])
+    return re.compile(rf"(?<=[.!?])\s+(?=(?:{labels}))")
+
+
+def split_joined_label(text: str) -> tuple[str, str | None]:
+    """A clause and the "Kommentar: …" a typesetter joined onto its paragraph."""
+    if not ATT_START_RE.match(text):
+        return text, None
+    m = joined_label_re().search(text)
+    return (text[: m.start()], text[m.end() :]) if m else (text, None)
 
 
 def mark_continuations(entries: list[Entry]) -> None:
@@ -248,7 +265,12 @@ def find_occurrences(entries: list[Entry], doc_type: str) -> list[Occurrence]:
             i += 1
         elif entry.item:
             items, end = collect_run(entries, i)
-            found += run_clauses(entries, items, intro_before(entries, i))
+            clauses = run_clauses(entries, items, intro_before(entries, i))
+            found += clauses
+            if all(c.weak for c in clauses) and not entry.listed:
+                # a sentence that merely begins with "Att": the paragraph is running text
+                for k in items:
+                    found += inline_clauses(entries, k, doc_type)
             i = end
         elif introduce(whole(entry.doc)).takes_paragraph and plain_after(entries, i):
             found.append(occurrence(entries, i + 1))
