@@ -221,8 +221,16 @@ def continues_sentence(previous: Entry, entry: Entry) -> bool:
 
 
 def introduces(entry: Entry) -> bool:
-    """Whether a paragraph names a proposal or decision verb, so that it may lead in."""
-    return any(entry.spans(label) for label in (*PROPOSING, "DECISION"))
+    """Whether a paragraph ends as a lead-in to proposals ("Jag föreslår
+    kommunfullmäktige besluta"), not merely naming a verb somewhere inside."""
+    if entry.doc is None:
+        return False
+    if introduce(whole(entry.doc)).proposal:
+        return True
+    # "Centerpartiet föreslår genom denna motion": the verb phrase runs on to the end
+    return any(
+        not any(t.is_punct for t in entry.doc[s.end :]) for s in entry.spans("PROPOSAL")
+    )
 
 
 def needs_parse(entries: list[Entry], i: int) -> bool:
