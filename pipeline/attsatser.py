@@ -228,9 +228,7 @@ def introduces(entry: Entry) -> bool:
     if introduce(whole(entry.doc)).proposal:
         return True
     # "Centerpartiet föreslår genom denna motion": the verb phrase runs on to the end
-    return any(
-        not any(t.is_punct for t in entry.doc[s.end :]) for s in entry.spans("PROPOSAL")
-    )
+    return any(not any(t.is_punct for t in entry.doc[s.end :]) for s in entry.spans("PROPOSAL"))
 
 
 def needs_parse(entries: list[Entry], i: int) -> bool:
