@@ -34,6 +34,21 @@ def texts(text: str, doc_type: str = "okand") -> list[str]:
 # --- one case per shape ----------------------------------------------------------------
 
 POSITIVE = {
+    "a typesetter's joined 'Kommentar:' stays out of the clause": (
+        "Motionen föreslår:\n\n"
+        "- att kommunen inför läxhjälp. Kommentar: det pågår redan ett arbete.\n"
+        "- att läxhjälpen utvärderas. Kommentar: det görs årligen.\n",
+        ["att kommunen inför läxhjälp.", "att läxhjälpen utvärderas."],
+    ),
+    "a sentence that begins with 'Att' and a proposal after it": (
+        "Att sats 2 bör bifallas är vår tolkning. Vi yrkar därför att ärendet återremitteras.\n",
+        ["att ärendet återremitteras."],
+    ),
+    "'föreslår genom denna motion' with the clause below": (
+        "Centerpartiet föreslår genom denna motion\n\n"
+        "att kommunen investerar i solceller på kommunala byggnader.\n",
+        ["att kommunen investerar i solceller på kommunala byggnader."],
+    ),
     "plain 'Att' paragraphs after a lead-in ending in ';'": (
         "Vi i partiet föreslår;\n\n"
         "Att en utredning inleds om kostnaderna för åtgärderna.\n\n"
@@ -284,6 +299,14 @@ def test_proposal_clauses_are_found_verbatim(case: str) -> None:
 
 
 NEGATIVE = {
+    "a sentence broken before its 'att' by a re-wrapping typesetter": (
+        "Med hänvisning till detta vill motionärerna att nämnderna, var för sig, ska få i "
+        "uppdrag\n\n"
+        "att inrätta stående forum för samarbete.\n"
+    ),
+    "a decision broken after its verb": (
+        "Kommunstyrelsen beslutar\n\natt finansiering sker inom ramen.\n"
+    ),
     # An organ's förslag till beslut and a member's yrkande are the decision, not
     # att-satser (the corpus gold: w14, w15, w16).
     "an organ's förslag till beslut inline": (
@@ -630,3 +653,36 @@ def test_a_proposal_without_clauses_is_never_silently_ok(doc_type: str, tmp_path
 def test_a_paper_that_is_no_proposal_gets_no_w105() -> None:
     doc = document("Kommunstyrelsen godkänner rapporten.\n", "tjansteskrivelse")
     assert doc.status == "ok" and doc.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "paragraphs"),
+    [
+        # a re-wrapped line's tail ends in a conjunction: the "att" line continues it
+        (
+            [
+                "fallolyckorna sker inomhus, och en lång rad till som fyller bredden,",
+                "samt",
+                "att det medför en hög kostnad.",
+            ],
+            1,
+        ),
+        # place and date, and a signature, are paragraphs of their own
+        (
+            [
+                "att arbetet redovisas för kommunfullmäktige senast i december.",
+                "Kungsbacka 2025-03-04",
+                "Anna Berg (S)",
+            ],
+            3,
+        ),
+        # consecutive "Att" clauses printed without gaps
+        (["Att en utredning inleds om kostnaderna.", "Att en tidsplan upprättas."], 2),
+        (["-Att kommunen inför läxhjälp.", "–att läxhjälpen utvärderas."], 2),
+    ],
+)
+def test_lines_join_into_clause_paragraphs(lines: list[str], paragraphs: int) -> None:
+    from extractors.lines import Line, join_wrapped
+
+    blocks = join_wrapped([Line(text, 1) for text in lines])
+    assert len(blocks) == paragraphs
