@@ -138,6 +138,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
         # bullet: the line before ran to the margin without ending its sentence.
         wrapped_dash = (
             marker in DASHES
+            and ATT_LINE_RE.match(rest) is None  # "– att …" opens a clause
             and current is not None
             and current.marker is None
             and previous is not None

@@ -28,7 +28,7 @@ from difflib import SequenceMatcher
 from functools import cache
 from typing import TYPE_CHECKING
 
-from extractors.lines import join_two, split_marker
+from extractors.lines import closing_line, join_two, split_marker
 from pipeline.document import AttSats, Document, Location, Paragraph
 from pipeline.errors import record
 from pipeline.nlp import SPANS_KEY, get_nlp
@@ -44,10 +44,17 @@ NUMBER_RE = re.compile(r"\d{1,3}")
 CELL_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s*$")
 ATT_START_RE = re.compile(r"^att\s", re.IGNORECASE)
 ALONE_ATT_RE = re.compile(r"^\s*att\s*$", re.IGNORECASE)
+# A bullet inside a paragraph after a finished clause: "… pensionärer. –att …".
+JOINED_BULLET_RE = re.compile(r"(?<=[.;,])\s+[-–—•]\s?(?=att\s)", re.IGNORECASE)
 ATT_WORD_RE = re.compile(r"\batt\b", re.IGNORECASE)
 CELL_BREAK_RE = re.compile(r"<br\s*/?>|\n", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
-SIGNATURE_TAIL_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ][\w-]*(?:,?\s+[\w-]+){0,3}\s*$")
+SIGNATURE_TAIL_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ][\w-]*(?:,?\s+[\w()-]+){0,5}\s*$")
+# What makes a tail a signature: a name (two capitalised words) or a party label,
+# or a party that signs "genom" a person named on the next line.
+NAME_RE = re.compile(
+    r"\b[A-ZÅÄÖ][\w-]+,?\s+[A-ZÅÄÖ][\w-]+|\([A-ZÅÄÖ]{1,3}\)|^\W*[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)*\s+genom$"
+)
 # How far a proposal verb may stand from its "att" ("föreslår jag kommunfullmäktige besluta
 # att") and from its subject ("Vi vill därför föreslå").
 CUE_REACH = 5
@@ -178,7 +185,12 @@ def entries_of(doc: Document) -> list[Entry]:
                 if m:
                     marker, text = m.group("marker"), text[m.end() :]
             clause, comment = split_joined_label(text)
-            entries.append(Entry(paragraph, section.heading, number, clause, marker))
+            first, *more = (
+                JOINED_BULLET_RE.split(clause) if ATT_START_RE.match(clause) else [clause]
+            )
+            entries.append(Entry(paragraph, section.heading, number, first, marker))
+            for part in more:  # items a typesetter joined into one paragraph
+                entries.append(Entry(paragraph, section.heading, number, part, marker or "-"))
             if comment:
                 entries.append(Entry(paragraph, section.heading, number, comment, None))
     return entries
@@ -500,7 +512,12 @@ def without_signature(text: str) -> str:
     ("… budgetår. För Centerpartiet"): a few words after the final sentence end that
     open in upper case and end without punctuation."""
     m = SIGNATURE_TAIL_RE.search(text)
-    return text[: m.start() + 1] if m else text
+    if m is None:
+        return text
+    tail = m.group()[1:].strip()
+    if NAME_RE.search(tail) is None and not closing_line(tail):
+        return text
+    return text[: m.start() + 1]
 
 
 def continues(parent: Entry, last: Entry, entry: Entry, complete: bool) -> bool:
