@@ -155,7 +155,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             or LABEL_RE.match(text) is not None
             or ended_short
             or closing_line(text)
-            or (opens_clause(text) and previous_text.endswith((",", ";", ":")))
+            or (opens_clause(text) and ends_clause_line(current, previous_text))
             or next_clause(current, text, previous_text)
         )
         if starts_new:
@@ -192,6 +192,19 @@ def ends_mid_phrase(text: str) -> bool:
 def closing_line(text: str) -> bool:
     """A place-and-date or signature line: its own paragraph even without a blank line."""
     return CLOSING_LINE_RE.match(text.strip()) is not None
+
+
+def ends_clause_line(current: Block | None, previous_text: str) -> bool:
+    """Whether an "att …" line after this one opens a clause: after a lead-in's colon, or
+    after a clause of a list ending in "," or ";" (not a wrap inside running text that
+    happens to put "att" first on a line)."""
+    if previous_text.endswith(":"):
+        return True
+    return (
+        previous_text.endswith((",", ";"))
+        and current is not None
+        and ATT_LINE_RE.match(current.text) is not None
+    )
 
 
 def next_clause(current: Block | None, text: str, previous_text: str) -> bool:

@@ -51,8 +51,10 @@ LEAD_INS = (
     ("Vi föreslår därför att kommunen ska:", False),
     ("Vi yrkar att:", False),
     ("Jag föreslår kommunfullmäktige besluta", True),  # with "att" alone on its line
+    ("Jag föreslår därför", True),  # inline: "… att A, att B samt att C." in one sentence
 )
-ATT_ALONE = len(LEAD_INS) - 1
+ATT_ALONE = len(LEAD_INS) - 2
+INLINE = len(LEAD_INS) - 1
 # Markers; "" is a plain paragraph, a trailing "|" means no space before the clause.
 MARKERS = ("", "-", "–", "•", "*", "1.", "1)", "a)", "-|", "–|")
 CASINGS = ("att", "Att", "ATT")
@@ -136,6 +138,7 @@ def write(spec: Spec) -> Paper:
     """The paper and the exact clauses it proposes."""
     lead_in, with_att = pick(LEAD_INS, spec.lead_in)
     alone = spec.lead_in % len(LEAD_INS) == ATT_ALONE
+    inline = spec.lead_in % len(LEAD_INS) == INLINE
     marker = pick(MARKERS, spec.marker)
     tight = marker.endswith("|")
     marker = marker.rstrip("|")
@@ -155,7 +158,7 @@ def write(spec: Spec) -> Paper:
     for n in range(count):
         topic = pick(TOPICS, spec.topic + n)
         body = pick(BODIES, spec.topic + 2 * n) if with_att else pick(BARE_BODIES, spec.topic + n)
-        if "besluta" in lead_in and body.startswith("kommunfullmäktige beslutar"):
+        if ("besluta" in lead_in or inline) and body.startswith("kommunfullmäktige beslutar"):
             body = BODIES[0]  # "… besluta att kommunfullmäktige beslutar att" is no Swedish
         body = body.format(topic=topic)
         text = f"{casing} {body}" if with_att else body[:1].upper() + body[1:]
@@ -171,6 +174,8 @@ def write(spec: Spec) -> Paper:
         prose = pick(PROSE, spec.prose + k).format(topic=pick(TOPICS, spec.topic + k))
         lines += wrap(prose, spec.width)
         lines.append("")
+    if inline:
+        return inline_paper(spec, lines, lead_in, clauses, doc_type)
     lines += wrap(lead_in, spec.width)
     if not alone:
         lines.append("")
@@ -225,3 +230,31 @@ def write(spec: Spec) -> Paper:
         tail += ["", "Sida 2 (2)"]
     text_lines += tail
     return Paper("\n".join(text_lines) + "\n", [e for _, e in clauses], doc_type)
+
+
+def inline_paper(
+    spec: Spec, lines: list[str], lead_in: str, clauses: list[tuple[str, str]], doc_type: str
+) -> Paper:
+    """One proposing sentence: "Jag föreslår därför att A, att B samt att C." Each "att"
+    opens a clause; the comma stays with the clause before it, "samt" with neither."""
+    bodies = [printed.split(" ", 1)[1].rstrip(".,;") for printed, _ in clauses]
+    bodies = [b.removesuffix(" samt").removesuffix(" och").rstrip(".,;") for b in bodies]
+    expected = []
+    sentence = lead_in
+    for n, body in enumerate(bodies):
+        if n == 0:
+            sentence += f" att {body}"
+        elif n == len(bodies) - 1:
+            sentence += f" samt att {body}"
+        else:
+            sentence += f", att {body}"
+        followed = n + 1 < len(bodies) and n + 1 != len(bodies) - 1
+        expected.append(f"att {body}" + ("," if followed else ""))
+    sentence += "."
+    expected[-1] += "."
+    text_lines = [*lines, *wrap(sentence, spec.width), ""]
+    place = pick(PLACES_AND_DATES, spec.place_date)
+    if place:
+        text_lines += [place, ""]
+    text_lines += list(pick(SIGNATURES, spec.signature))
+    return Paper("\n".join(text_lines) + "\n", expected, doc_type)

@@ -53,7 +53,7 @@ def read(paper: Paper, folder: Path, fmt: str) -> list[str]:
     return [a.text for a in doc.att_satser]
 
 
-@settings(max_examples=60, **COMMON)
+@settings(max_examples=150, **COMMON)
 @given(spec=SPECS)
 def test_text_rendering_yields_exactly_the_generated_clauses(spec: Spec, tmp_path: Path) -> None:
     paper = write(spec)
@@ -61,7 +61,7 @@ def test_text_rendering_yields_exactly_the_generated_clauses(spec: Spec, tmp_pat
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx"])
-@settings(max_examples=12, **COMMON)
+@settings(max_examples=20, **COMMON)
 @given(spec=SPECS)
 def test_own_pdf_and_docx_yield_exactly_the_generated_clauses(
     fmt: str, spec: Spec, tmp_path: Path
