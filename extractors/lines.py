@@ -154,7 +154,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             or marker is not None
             or LABEL_RE.match(text) is not None
             or ended_short
-            or closing_line(text)
+            or (closing_line(text) and not ends_mid_phrase(previous_text))
             or (opens_clause(text) and ends_clause_line(current, previous_text))
             or next_clause(current, text, previous_text)
         )
@@ -183,10 +183,10 @@ def wrapped_paragraphs(lines: Iterable[Line], wrap_width: float | None = None) -
 
 
 def ends_mid_phrase(text: str) -> bool:
-    """A short line that ends in a conjunction or preposition ("… inomhus, samt") is a
-    re-wrapped line's tail, not the end of a paragraph."""
+    """A line that ends in a comma, a conjunction or a preposition ("… inomhus, samt")
+    does not end its paragraph."""
     words = text.split()
-    return bool(words) and words[-1] in CONTINUING_WORDS
+    return bool(words) and (words[-1] in CONTINUING_WORDS or text.endswith(","))
 
 
 def closing_line(text: str) -> bool:
