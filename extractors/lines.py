@@ -20,7 +20,7 @@ MARKER_RE = re.compile(
     rf"^\s*(?P<marker>[{re.escape(BULLETS)}]|\(?\d{{1,2}}[.)]|\(?[a-zåäö][.)]|\([ivx]{{1,4}}\)|[ivx]{{1,4}}\))"
     r"(?=\s+\S)\s+"
     # a dash or bullet printed against its clause: "-Att kommunen …", "–att …"
-    rf"|^\s*(?P<tight>[{re.escape(BULLETS)}])(?=[Aa][Tt][Tt]\s)"
+    rf"|^\s*(?P<tight>[{re.escape(BULLETS)}])(?=[Aa][Tt][Tt]:?\s)"
 )
 # A label that opens its own paragraph even without a blank line: "Kommentar: ...".
 LABEL_RE = re.compile(r"^[A-ZÅÄÖ][a-zåäöé]+(?: [a-zåäöé]+){0,3}:(?:\s|$)")
@@ -57,7 +57,7 @@ CONTINUING_WORDS = frozenset(
         "där",
     ]
 )
-ATT_LINE_RE = re.compile(r"^(?:att|Att|ATT)\s")
+ATT_LINE_RE = re.compile(r"^(?:att|Att|ATT):?\s")
 DASHES = ("-", "–", "—")
 # A hyphen at a line end followed by a lower-case continuation is a soft break,
 # unless it is a shared compound part: "barn- och utbildningsnämnden".
@@ -141,6 +141,7 @@ def join_wrapped(lines: Iterable[Line], wrap_width: float | None = None) -> list
             and ATT_LINE_RE.match(rest) is None  # "– att …" opens a clause
             and current is not None
             and current.marker is None
+            and not current.text[:1].islower()  # the tail of an item broken by a page
             and previous is not None
             and not line.gap_before
             and line_width(previous) >= SHORT_LINE * width

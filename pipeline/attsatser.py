@@ -42,10 +42,10 @@ CLAUSE_END = (".", "!", "?", ",", ";", ":")
 LEAD_IN_ENDS = (":", ";")  # "Vi föreslår;" opens a list as "Vi föreslår:" does
 NUMBER_RE = re.compile(r"\d{1,3}")
 CELL_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s*$")
-ATT_START_RE = re.compile(r"^att\s", re.IGNORECASE)
-ALONE_ATT_RE = re.compile(r"^\s*att\s*$", re.IGNORECASE)
+ATT_START_RE = re.compile(r"^att:?\s", re.IGNORECASE)  # "Att: …" labels its clause
+ALONE_ATT_RE = re.compile(r"^\s*att:?\s*$", re.IGNORECASE)
 # A bullet inside a paragraph after a finished clause: "… pensionärer. –att …".
-JOINED_BULLET_RE = re.compile(r"(?<=[.;,])\s+[-–—•]\s?(?=att\s)", re.IGNORECASE)
+JOINED_BULLET_RE = re.compile(r"(?<=[.;,])\s+[-–—•]\s?(?=att:?\s)", re.IGNORECASE)
 ATT_WORD_RE = re.compile(r"\batt\b", re.IGNORECASE)
 CELL_BREAK_RE = re.compile(r"<br\s*/?>|\n", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{2,}")

@@ -57,7 +57,7 @@ ATT_ALONE = len(LEAD_INS) - 2
 INLINE = len(LEAD_INS) - 1
 # Markers; "" is a plain paragraph, a trailing "|" means no space before the clause.
 MARKERS = ("", "-", "–", "•", "*", "1.", "1)", "a)", "-|", "–|")
-CASINGS = ("att", "Att", "ATT")
+CASINGS = ("att", "Att", "ATT", "Att:")
 # How a clause that is not the last ends; the last one ends in "." or nothing.
 ENDS = (".", ",", ";", ", samt", "; och", "")
 PROSE = (

@@ -34,6 +34,11 @@ def texts(text: str, doc_type: str = "okand") -> list[str]:
 # --- one case per shape ----------------------------------------------------------------
 
 POSITIVE = {
+    "'Att:' labels each clause": (
+        "Vi föreslår att kommunfullmäktige beslutar\n\n"
+        "Att: kommunen inför bättre snöröjning.\n\nAtt: arbetet redovisas.\n",
+        ["Att: kommunen inför bättre snöröjning.", "Att: arbetet redovisas."],
+    ),
     "a typesetter's joined 'Kommentar:' stays out of the clause": (
         "Motionen föreslår:\n\n"
         "- att kommunen inför läxhjälp. Kommentar: det pågår redan ett arbete.\n"

@@ -21,7 +21,7 @@ SPECS = st.builds(
     Spec,
     lead_in=st.integers(0, len(LEAD_INS) - 1),
     marker=st.integers(0, len(MARKERS) - 1),
-    casing=st.integers(0, 2),
+    casing=st.integers(0, 3),
     ends=st.integers(0, 5),
     clauses=st.integers(1, 4),
     topic=st.integers(0, 7),
