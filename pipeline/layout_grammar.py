@@ -258,3 +258,61 @@ def inline_paper(
         text_lines += [place, ""]
     text_lines += list(pick(SIGNATURES, spec.signature))
     return Paper("\n".join(text_lines) + "\n", expected, doc_type)
+
+
+# --- papers whose att-lists are no att-satser -------------------------------------------
+
+ORGANS = (
+    "Kommunstyrelsen",
+    "Tekniska nämnden",
+    "Landstingsstyrelsen",
+    "Kommunstyrelsens arbetsutskott",
+)
+# Lead-ins in a meeting's voice: the organ's own förslag till beslut, a member's yrkande in
+# the debate, a yrkande for bifall to another's proposal.
+DECISION_LEAD_INS = (
+    "{organ} föreslår kommunfullmäktige besluta",
+    "{organ} beslutar föreslå kommunfullmäktige besluta att:",
+    "{member} yrkar att kommunstyrelsen beslutar föreslå kommunfullmäktige besluta att:",
+    "Under överläggningen yrkar {member} bifall till utskottets förslag att fullmäktige beslutar",
+)
+MEMBERS = ("Anna Berg (L)", "Per Lund (M)", "Karin Holm (S)", "Ordföranden")
+
+
+def write_decision(spec: Spec) -> Paper:
+    """A protokollsutdrag or tjänsteskrivelse whose att-lists are the decision or a
+    member's yrkande, and whose motion is only paraphrased: it proposes no att-sats."""
+    marker = pick(MARKERS, spec.marker).rstrip("|")
+    casing = pick(CASINGS, spec.casing)
+    organ, member = pick(ORGANS, spec.topic), pick(MEMBERS, spec.signature)
+    lead_in = pick(DECISION_LEAD_INS, spec.lead_in).format(organ=organ, member=member)
+    topic = pick(TOPICS, spec.topic)
+    lines = [
+        f"§ {10 + spec.topic % 90}   Dnr KS 2024/{100 + spec.prose % 800}",
+        f"Svar på motion om {topic}",
+        "",
+        "Sammanfattning av ärendet",
+        *wrap(
+            f"Motionären har i en motion föreslagit att kommunen utreder {topic}. "
+            "Förvaltningen bedömer att frågan redan hanteras.",
+            spec.width,
+        ),
+        "",
+        "Förslag till beslut" if spec.lead_in % len(DECISION_LEAD_INS) < 2 else "Yrkanden",
+        "",
+        *wrap(lead_in, spec.width),
+        "",
+    ]
+    count = 1 + (spec.clauses - 1) % 3
+    for n in range(count):
+        body = ("bifalla motionen", "anse motionen besvarad", "avslå motionen")[
+            (spec.topic + n) % 3
+        ]
+        ending = "." if n == count - 1 else ","
+        mark = numbered(marker, n)
+        text = f"{casing} {body}{ending}"
+        lines += wrap(text, spec.width, f"{mark} " if mark else "", "")
+        if spec.blank_between:
+            lines.append("")
+    lines += ["", "Justerandes sign", "", "Utdragsbestyrkande"]
+    return Paper("\n".join(lines) + "\n", [], "protokoll")
