@@ -39,6 +39,11 @@ CATALOGUE: dict[str, Entry] = {
         Entry("W103", "Sida {page} saknar textlager och lästes inte.", degrades=True),
         Entry("W104", "Textfilen var inte UTF-8 och lästes som {encoding}."),
         Entry(
+            "W105",
+            "Inga att-satser hittades i {kind}; kontrollera förslagen i originalet.",
+            degrades=True,
+        ),
+        Entry(
             "W110",
             "Protokollets paragrafförteckning stämmer inte med paragraferna som hittades: {detail}",
         ),

@@ -160,8 +160,10 @@ def build() -> bytes:
     )
     paragraph(doc, "{%p if clauses %}")
     clause_blocks(doc)
-    paragraph(doc, "{%p else %}")
+    paragraph(doc, "{%p elif no_clauses %}")
     paragraph(doc, "{{ no_clauses }}", bold=True, color=DRAFT_RED)
+    paragraph(doc, "{%p else %}")
+    paragraph(doc, "{{ fill_in }}")
     paragraph(doc, "{%p endif %}")
 
     doc.add_heading("Konsekvensbeskrivning", level=1)

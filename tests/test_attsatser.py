@@ -34,6 +34,66 @@ def texts(text: str, doc_type: str = "okand") -> list[str]:
 # --- one case per shape ----------------------------------------------------------------
 
 POSITIVE = {
+    "'Att:' labels each clause": (
+        "Vi föreslår att kommunfullmäktige beslutar\n\n"
+        "Att: kommunen inför bättre snöröjning.\n\nAtt: arbetet redovisas.\n",
+        ["Att: kommunen inför bättre snöröjning.", "Att: arbetet redovisas."],
+    ),
+    "a typesetter's joined 'Kommentar:' stays out of the clause": (
+        "Motionen föreslår:\n\n"
+        "- att kommunen inför läxhjälp. Kommentar: det pågår redan ett arbete.\n"
+        "- att läxhjälpen utvärderas. Kommentar: det görs årligen.\n",
+        ["att kommunen inför läxhjälp.", "att läxhjälpen utvärderas."],
+    ),
+    "a sentence that begins with 'Att' and a proposal after it": (
+        "Att sats 2 bör bifallas är vår tolkning. Vi yrkar därför att ärendet återremitteras.\n",
+        ["att ärendet återremitteras."],
+    ),
+    "'föreslår genom denna motion' with the clause below": (
+        "Centerpartiet föreslår genom denna motion\n\n"
+        "att kommunen investerar i solceller på kommunala byggnader.\n",
+        ["att kommunen investerar i solceller på kommunala byggnader."],
+    ),
+    "plain 'Att' paragraphs after a lead-in ending in ';'": (
+        "Vi i partiet föreslår;\n\n"
+        "Att en utredning inleds om kostnaderna för åtgärderna.\n\n"
+        "Att en tidsplan upprättas för förbättringarna\n",
+        [
+            "Att en utredning inleds om kostnaderna för åtgärderna.",
+            "Att en tidsplan upprättas för förbättringarna",
+        ],
+    ),
+    "one 'Att' clause after 'föreslår vi:' with the formula inside it": (
+        "Med hänvisning till ovanstående föreslår vi:\n\n"
+        "Att kommunfullmäktige beslutar att drogtester kan få förekomma i skolorna.\n",
+        ["Att kommunfullmäktige beslutar att drogtester kan få förekomma i skolorna."],
+    ),
+    "dashes printed against the clause ('-Att', '–att')": (
+        "Vi yrkar:\n\n-Att kommunen inför läxhjälp.\n–att läxhjälpen utvärderas.\n",
+        ["Att kommunen inför läxhjälp.", "att läxhjälpen utvärderas."],
+    ),
+    "'att' alone on its line with the clause below": (
+        "Jag föreslår kommunfullmäktige besluta\n\natt\n\nkommunen inför en fritidsbank.\n",
+        ["att kommunen inför en fritidsbank."],
+    ),
+    "a doubled bullet and a clause without 'att' after 'yrkar att:'": (
+        "Socialdemokraterna yrkar att:\n\n"
+        "- - Kommunfullmäktige ger nämnden i uppdrag att inrätta ett forum.\n",
+        ["Kommunfullmäktige ger nämnden i uppdrag att inrätta ett forum."],
+    ),
+    "trailing 'samt' and 'och' and a signature with no gap": (
+        "Vi föreslår att kommunfullmäktige beslutar:\n\n"
+        "- att kommunen inför gratis kollektivtrafik för pensionärer, samt\n"
+        "- att kostnaden ryms inom befintlig ram; och\n"
+        "- att arbetet redovisas.\n"
+        "Kungsbacka 2025-03-04\n"
+        "Anna Berg (S)\n",
+        [
+            "att kommunen inför gratis kollektivtrafik för pensionärer,",
+            "att kostnaden ryms inom befintlig ram;",
+            "att arbetet redovisas.",
+        ],
+    ),
     "numbered 'Att' after a proposal with colon": (
         "Vi föreslår att kommunfullmäktige beslutar:\n\n"
         "1. Att inrätta ett ungdomsråd för att stärka ungas inflytande.\n\n"
@@ -164,30 +224,6 @@ POSITIVE = {
         "2. Att fritidsbanken placeras centralt.\n",
         ["Att införa en fritidsbank.", "Att fritidsbanken placeras centralt."],
     ),
-    "the formula 'föreslår … besluta att' inline": (
-        "Förslag till beslut\n\n"
-        "Kommunstyrelsen föreslår kommunfullmäktige besluta att bifalla motionen.\n",
-        ["att bifalla motionen."],
-    ),
-    "'Förslag till beslut' written as att-satser on separate lines": (
-        "Förslag till beslut\n\n"
-        "Kommunstyrelsen föreslår kommunfullmäktige besluta\n\n"
-        "att bifalla motionen,\n\n"
-        "att ge kultur- och fritidsnämnden i uppdrag att genomföra motionens förslag.\n",
-        [
-            "att bifalla motionen,",
-            "att ge kultur- och fritidsnämnden i uppdrag att genomföra motionens förslag.",
-        ],
-    ),
-    "att-satser on lines of their own after a colon": (
-        "Kommunstyrelsen föreslår kommunfullmäktige besluta:\n\n"
-        "att bifalla motionen,\n\n"
-        "att ge servicenämnden i uppdrag att genomföra motionens förslag.\n",
-        [
-            "att bifalla motionen,",
-            "att ge servicenämnden i uppdrag att genomföra motionens förslag.",
-        ],
-    ),
     "att-satser on lines of their own, joined by the line wrapper": (
         "Därför yrkar jag att kommunfullmäktige beslutar\n"
         "att kommunen inför en fritidsbank.\n"
@@ -268,6 +304,47 @@ def test_proposal_clauses_are_found_verbatim(case: str) -> None:
 
 
 NEGATIVE = {
+    "a sentence broken before its 'att' by a re-wrapping typesetter": (
+        "Med hänvisning till detta vill motionärerna att nämnderna, var för sig, ska få i "
+        "uppdrag\n\n"
+        "att inrätta stående forum för samarbete.\n"
+    ),
+    "a decision broken after its verb": (
+        "Kommunstyrelsen beslutar\n\natt finansiering sker inom ramen.\n"
+    ),
+    # An organ's förslag till beslut and a member's yrkande are the decision, not
+    # att-satser (the corpus gold: w14, w15, w16).
+    "an organ's förslag till beslut inline": (
+        "Förslag till beslut\n\n"
+        "Kommunstyrelsen föreslår kommunfullmäktige besluta att bifalla motionen.\n"
+    ),
+    "an organ's förslag till beslut as att-lines": (
+        "Förslag till beslut\n\n"
+        "Kommunstyrelsen föreslår kommunfullmäktige besluta\n\n"
+        "att bifalla motionen,\n\n"
+        "att ge kultur- och fritidsnämnden i uppdrag att genomföra motionens förslag.\n"
+    ),
+    "an organ's förslag till beslut after a colon": (
+        "Kommunstyrelsen föreslår kommunfullmäktige besluta:\n\n"
+        "att bifalla motionen,\n\n"
+        "att ge servicenämnden i uppdrag att genomföra motionens förslag.\n"
+    ),
+    "a member's yrkande in a protocol's debate": (
+        "Yrkanden\n\n"
+        "Anna Berg (L) yrkar att kommunstyrelsen beslutar föreslå kommunfullmäktige "
+        "besluta att:\n\n"
+        "Motionen bifalles.\n"
+    ),
+    "a yrkande for bifall to another's proposal": (
+        "Under överläggningen yrkar Per Lund bifall till utskottets förslag att "
+        "landstinget beslutar\n\n"
+        "• att ändra reglerna i enlighet med vad som ovan anförts; samt\n"
+        "• att motionen därmed anses besvarad.\n"
+    ),
+    "a proposal only reported in the perfect": (
+        "Två ledamöter har i en motion föreslagit att regionstyrelsen får i uppdrag att "
+        "ta initiativ till ett utökat samarbete.\n"
+    ),
     "'att' as an infinitive marker in prose": (
         "Kommunen har beslutat att bygga en ny skola i Vallda. Det är viktigt att "
         "barnen får en trygg skolväg och att föräldrarna känner sig delaktiga.\n"
@@ -559,3 +636,59 @@ def test_seed_001_lists_six_att_satser_once_each_with_their_comments() -> None:
 def test_a_motion_quoted_in_a_protokoll_keeps_the_printed_numbers() -> None:
     doc = analyze(CORPUS / "d07.txt")
     assert [a.number for a in doc.att_satser] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("doc_type", ["motion", "medborgarforslag"])
+def test_a_proposal_without_clauses_is_never_silently_ok(doc_type: str, tmp_path: Path) -> None:
+    """W105 and status partial, and the draft says so instead of an empty table."""
+    import docx
+
+    from pipeline.outputs import render
+
+    doc = document("Vi vill ha fler bänkar i parken, det vore bra för alla.\n", doc_type)
+    assert doc.att_satser == []
+    assert doc.status == "partial"
+    assert [w.code for w in doc.warnings] == ["W105"]
+    assert "Inga att-satser hittades" in doc.warnings[0].message
+    files = {p.name: p for p in render.write_drafts(doc, tmp_path)}
+    texts_ = [p.text for p in docx.Document(str(files[render.UTKAST])).paragraphs]
+    assert sum("Inga att-satser hittades" in t and "Kontrollera" in t for t in texts_) == 1
+    assert not any(t.endswith("föreslår:") for t in texts_)
+
+
+def test_a_paper_that_is_no_proposal_gets_no_w105() -> None:
+    doc = document("Kommunstyrelsen godkänner rapporten.\n", "tjansteskrivelse")
+    assert doc.status == "ok" and doc.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("lines", "paragraphs"),
+    [
+        # a re-wrapped line's tail ends in a conjunction: the "att" line continues it
+        (
+            [
+                "fallolyckorna sker inomhus, och en lång rad till som fyller bredden,",
+                "samt",
+                "att det medför en hög kostnad.",
+            ],
+            1,
+        ),
+        # place and date, and a signature, are paragraphs of their own
+        (
+            [
+                "att arbetet redovisas för kommunfullmäktige senast i december.",
+                "Kungsbacka 2025-03-04",
+                "Anna Berg (S)",
+            ],
+            3,
+        ),
+        # consecutive "Att" clauses printed without gaps
+        (["Att en utredning inleds om kostnaderna.", "Att en tidsplan upprättas."], 2),
+        (["-Att kommunen inför läxhjälp.", "–att läxhjälpen utvärderas."], 2),
+    ],
+)
+def test_lines_join_into_clause_paragraphs(lines: list[str], paragraphs: int) -> None:
+    from extractors.lines import Line, join_wrapped
+
+    blocks = join_wrapped([Line(text, 1) for text in lines])
+    assert len(blocks) == paragraphs

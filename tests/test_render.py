@@ -206,19 +206,6 @@ def test_a_sentence_about_several_consequences_is_quoted_once(
         )
 
 
-def test_a_motion_without_att_satser_gets_a_draft_that_says_so(
-    analysed: dict[str, Document], tmp_path: Path
-) -> None:
-    doc = analysed["motion_gang_och_cykel"].model_copy(deep=True)
-    doc.att_satser = []
-    files = {p.name: p for p in render.write_drafts(doc, tmp_path, today=TODAY)}
-    body = [p.text for p in docx.Document(files[render.UTKAST]).paragraphs]
-    assert "Inga att-satser hittades i motionen. Kontrollera underlaget och för in " in " ".join(
-        body
-    )
-    assert "Motionen föreslår:" not in body
-
-
 def test_the_context_speaks_swedish(analysed: dict[str, Document]) -> None:
     seed = analyze(SEED_001, load_profile("ange"))
     context = render.build_context(seed, today=TODAY)

@@ -179,6 +179,16 @@ NOUNS = {
 }
 
 
+def no_clauses_notice(doc: Document, kind: str) -> str:
+    """What the draft says instead of an empty table when a proposal yielded no clause."""
+    if doc.att_satser or doc.doc_type not in ("motion", "medborgarforslag"):
+        return ""
+    return (
+        f"Inga att-satser hittades i {NOUNS[kind]['definite']}. Kontrollera förslagen i "
+        "originalet och för in dem för hand innan utkastet används."
+    )
+
+
 def decision_text(stance: str, kind: str) -> str:
     definite, answered = NOUNS[kind]["definite"], NOUNS[kind]["answered"]
     return {
@@ -494,11 +504,8 @@ def build_context(
         "proposal": proposal,
         "summary": summary_lines(doc, kind, profile_name),
         "clause_intro": f"{NOUNS[kind]['capital']} föreslår:",
+        "no_clauses": no_clauses_notice(doc, kind),
         "clauses": clauses,
-        "no_clauses": (
-            f"Inga att-satser hittades i {definite}. Kontrollera underlaget och för in "
-            "förslagets att-satser för hand innan utkastet används."
-        ),
         "has_official_comments": any(c["official_comment"] for c in clauses),
         "goals": goals,
         "consequences": consequences(doc),

@@ -28,8 +28,9 @@ from difflib import SequenceMatcher
 from functools import cache
 from typing import TYPE_CHECKING
 
-from extractors.lines import join_two, split_marker
+from extractors.lines import closing_line, join_two, split_marker
 from pipeline.document import AttSats, Document, Location, Paragraph
+from pipeline.errors import record
 from pipeline.nlp.language import SPANS_KEY, get_nlp
 from pipeline.resources import load_patterns
 
@@ -38,20 +39,32 @@ if TYPE_CHECKING:
     from spacy.tokens import Span
 
 CLAUSE_END = (".", "!", "?", ",", ";", ":")
+LEAD_IN_ENDS = (":", ";")  # "Vi föreslår;" opens a list as "Vi föreslår:" does
 NUMBER_RE = re.compile(r"\d{1,3}")
 CELL_NUMBER_RE = re.compile(r"^\s*\(?(\d{1,3})[.)]?\s*$")
-ATT_START_RE = re.compile(r"^att\s", re.IGNORECASE)
+ATT_START_RE = re.compile(r"^att:?\s", re.IGNORECASE)  # "Att: …" labels its clause
+ALONE_ATT_RE = re.compile(r"^\s*att:?\s*$", re.IGNORECASE)
+# A bullet inside a paragraph after a finished clause: "… pensionärer. –att …".
+JOINED_BULLET_RE = re.compile(r"(?<=[.;,])\s+[-–—•]\s?(?=att:?\s)", re.IGNORECASE)
 ATT_WORD_RE = re.compile(r"\batt\b", re.IGNORECASE)
 CELL_BREAK_RE = re.compile(r"<br\s*/?>|\n", re.IGNORECASE)
 WORD_RE = re.compile(r"[^\W\d_]{2,}")
+SIGNATURE_TAIL_RE = re.compile(r"[.!?]\s+[A-ZÅÄÖ][\w-]*(?:,?\s+[\w()-]+){0,5}\s*$")
+# What makes a tail a signature: a name (two capitalised words) or a party label,
+# or a party that signs "genom" a person named on the next line.
+NAME_RE = re.compile(
+    r"\b[A-ZÅÄÖ][\w-]+,?\s+[A-ZÅÄÖ][\w-]+|\([A-ZÅÄÖ]{1,3}\)|^\W*[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+)*\s+genom$"
+)
 # How far a proposal verb may stand from its "att" ("föreslår jag kommunfullmäktige besluta
 # att") and from its subject ("Vi vill därför föreslå").
 CUE_REACH = 5
 SUBJECT_REACH = 3
 FURNITURE_CHARS = 60  # a stray page header or footer left between two items is short
+FURNITURE_LINES = 3  # footer, page number, next page's header
 SAME_CLAUSE_RATIO = 0.95  # two quotations of one clause that OCR or a wrap made differ
 SAME_CLAUSE_MIN_CHARS = 40
 PROPOSER_DOC_TYPES = ("motion", "medborgarforslag")
+PROPOSER_NAMES = {"motion": "motionen", "medborgarforslag": "medborgarförslaget"}
 # Verbs that put a proposal forward; a WISH ("Vi vill att …") also states aims in the
 # motivation, so its clauses count only when the paper proposes nothing more firmly.
 PROPOSING = ("PROPOSAL", "WISH")
@@ -83,6 +96,7 @@ class Entry:
     marker: str | None
     doc: SpacyDoc | None = None
     heading_doc: SpacyDoc | None = None
+    continuation: bool = False  # the rest of a sentence the page before broke off
 
     @property
     def listed(self) -> bool:
@@ -95,6 +109,8 @@ class Entry:
     @property
     def item(self) -> bool:
         """A list item, or a plain paragraph that begins like a clause ("att …")."""
+        if self.continuation:
+            return False
         return self.paragraph.kind in ("text", "list_item") and (self.listed or self.att)
 
     @property
@@ -115,6 +131,7 @@ class Occurrence:
     entry: int | None = None  # position in the entries, for pairing its assessment
     weak: bool = False  # kept only when it quotes a clause found elsewhere
     fallback: bool = False  # kept only when the paper has no firmer clause
+    prose: bool = False  # read from running text: kept only when no list proposes
     assessment: str | None = None
 
 
@@ -136,12 +153,16 @@ class Group:
 def extract_att_satser(doc: Document) -> Document:
     entries = entries_of(doc)
     parse(entries, doc)
+    mark_continuations(entries)
     occurrences = find_occurrences(entries, doc.doc_type)
     quoted = {o.entry for o in occurrences if o.entry is not None}
     for occurrence in occurrences:
         if occurrence.entry is not None:
             occurrence.assessment = assessment_after(entries, occurrence.entry, quoted)
     doc.att_satser = att_satser(merge(occurrences))
+    if not doc.att_satser and doc.doc_type in PROPOSER_DOC_TYPES:
+        # A proposal without clauses is never silently fine: the official must look.
+        record(doc, "W105", kind=PROPOSER_NAMES[doc.doc_type])
     return doc
 
 
@@ -149,16 +170,77 @@ def extract_att_satser(doc: Document) -> Document:
 
 
 def entries_of(doc: Document) -> list[Entry]:
-    entries = []
+    entries: list[Entry] = []
     for number, section in enumerate(doc.sections):
+        pending: str | None = None  # an "att" printed alone, its clause on the next line
         for paragraph in section.paragraphs:
             marker, text = paragraph.marker, paragraph.text
+            if paragraph.kind == "text" and ALONE_ATT_RE.match(text):
+                pending = text.strip()
+                continue
+            if pending is not None:
+                text, pending = f"{pending} {text}", None
             if paragraph.kind == "text":
                 m = clause_marker_re().match(text)
                 if m:
                     marker, text = m.group("marker"), text[m.end() :]
-            entries.append(Entry(paragraph, section.heading, number, text, marker))
+            clause, comment = split_joined_label(text)
+            first, *more = (
+                JOINED_BULLET_RE.split(clause) if ATT_START_RE.match(clause) else [clause]
+            )
+            entries.append(Entry(paragraph, section.heading, number, first, marker))
+            for part in more:  # items a typesetter joined into one paragraph
+                entries.append(Entry(paragraph, section.heading, number, part, marker or "-"))
+            if comment:
+                entries.append(Entry(paragraph, section.heading, number, comment, None))
     return entries
+
+
+@cache
+def joined_label_re() -> re.Pattern[str]:
+    labels = "|".join(f"(?:{p})" for p in patterns()["joined_assessment_labels"])
+    return re.compile(rf"(?<=[.!?])\s+(?=(?:{labels}))")
+
+
+def split_joined_label(text: str) -> tuple[str, str | None]:
+    """A clause and the "Kommentar: …" a typesetter joined onto its paragraph."""
+    if not ATT_START_RE.match(text):
+        return text, None
+    m = joined_label_re().search(text)
+    return (text[: m.start()], text[m.end() :]) if m else (text, None)
+
+
+def mark_continuations(entries: list[Entry]) -> None:
+    for previous, entry in zip(entries, entries[1:], strict=False):
+        entry.continuation = continues_sentence(previous, entry)
+
+
+def continues_sentence(previous: Entry, entry: Entry) -> bool:
+    """A plain paragraph in lower case after running text that broke off inside a
+    sentence: at a page break ("… en moralisk skyldighet" / "att lära sig språket …"), or
+    after a line that introduces nothing ("Kommunstyrelsen ger X i uppdrag" / "att …")."""
+    return (
+        entry.marker is None
+        and entry.paragraph.kind == "text"
+        and entry.text[:1].islower()
+        and previous.section == entry.section
+        and previous.paragraph.kind == "text"
+        and not previous.listed
+        and not previous.att
+        and not previous.text.endswith(CLAUSE_END)
+        and (new_page(previous, entry) or not introduces(previous))
+    )
+
+
+def introduces(entry: Entry) -> bool:
+    """Whether a paragraph ends as a lead-in to proposals ("Jag föreslår
+    kommunfullmäktige besluta"), not merely naming a verb somewhere inside."""
+    if entry.doc is None:
+        return False
+    if introduce(whole(entry.doc)).proposal:
+        return True
+    # "Centerpartiet föreslår genom denna motion": the verb phrase runs on to the end
+    return any(not any(t.is_punct for t in entry.doc[s.end :]) for s in entry.spans("PROPOSAL"))
 
 
 def needs_parse(entries: list[Entry], i: int) -> bool:
@@ -201,7 +283,12 @@ def find_occurrences(entries: list[Entry], doc_type: str) -> list[Occurrence]:
             i += 1
         elif entry.item:
             items, end = collect_run(entries, i)
-            found += run_clauses(entries, items, intro_before(entries, i))
+            clauses = run_clauses(entries, items, intro_before(entries, i))
+            found += clauses
+            if all(c.weak for c in clauses) and not entry.listed:
+                # a sentence that merely begins with "Att": the paragraph is running text
+                for k in items:
+                    found += inline_clauses(entries, k, doc_type)
             i = end
         elif introduce(whole(entry.doc)).takes_paragraph and plain_after(entries, i):
             found.append(occurrence(entries, i + 1))
@@ -245,17 +332,54 @@ def collect_run(entries: list[Entry], start: int) -> tuple[list[int], int]:
             break
         if entry.item:
             items.append(j)
-        elif not (
-            assessment_label(entry)
-            or (
-                j + 1 < len(entries)
-                and furniture_like(entry)
-                and same_list(entries[items[-1]], entries[j + 1])
-            )
-        ):
+        elif (k := continued_after_furniture(entries, items[-1], j)) is not None:
+            items.append(k)
+            j = k
+        elif not (assessment_label(entry) or furniture_between(entries, items[-1], j)):
             break
         j += 1
     return items, j
+
+
+def furniture_between(entries: list[Entry], last: int, j: int) -> bool:
+    """Whether `j` starts a few short lines (a page's footer, number and the next page's
+    header) between two items of one list."""
+    k = following_furniture(entries, j)
+    if k == j or k >= len(entries) or entries[k].section != entries[last].section:
+        return False
+    if not entries[last].listed and not new_page(entries[last], entries[k]):
+        return False  # between plain clauses only a page break leaves furniture
+    return same_list(entries[last], entries[k])
+
+
+def new_page(before: Entry, after: Entry) -> bool:
+    return (
+        before.paragraph.page is not None
+        and after.paragraph.page is not None
+        and after.paragraph.page != before.paragraph.page
+    )
+
+
+def following_furniture(entries: list[Entry], j: int) -> int:
+    """The first entry from `j` on that is not a short furniture-like line."""
+    k = j
+    while k < len(entries) and k - j < FURNITURE_LINES and furniture_like(entries[k]):
+        k += 1
+    return k
+
+
+def continued_after_furniture(entries: list[Entry], last: int, j: int) -> int | None:
+    """The entry that continues the clause at `last` after a page's footer and the next
+    page's header ("… ta fram en plan för" / "Sida 1 (2)" / "kollektivtrafik …")."""
+    k = following_furniture(entries, j)
+    if k == j or k >= len(entries) or entries[k].section != entries[last].section:
+        return None
+    following = entries[k]
+    if following.paragraph.kind != "text" or following.item:
+        return None
+    if not new_page(entries[last], following):
+        return None
+    return k if wrapped(entries[last], following) else None
 
 
 def furniture_like(entry: Entry) -> bool:
@@ -267,6 +391,8 @@ def furniture_like(entry: Entry) -> bool:
 
 
 def same_list(previous: Entry, following: Entry) -> bool:
+    if not (previous.listed or following.listed):  # plain clauses: "Att …" on both sides
+        return previous.att and following.att and following.paragraph.kind == "text"
     if not (previous.listed and following.listed and following.item):
         return False
     before, after = printed_number(previous.marker), printed_number(following.marker)
@@ -294,22 +420,36 @@ def introduce(span: Span | None) -> Intro:
     tokens = [t for t in span or () if not t.is_space]
     if span is None or not tokens:
         return Intro()
+    if compiled("meeting_voices").search(span.text):
+        return Intro(blocked=True)
     spans = cues_in(span)
     verbs = [s for s in spans if s.label_ in (*PROPOSING, "DECISION")]
-    colon = tokens[-1].text == ":"
+    colon = tokens[-1].text in LEAD_IN_ENDS
     body = tokens[:-1] if colon else tokens
     if body and body[-1].lower_ == "att":
         body = body[:-1]
     last = body[-1].i if body else -1
     ends_with_verb = any(s.start <= last < s.end for s in verbs)
     proposes = any(
-        s.start <= last < s.end or reaches_clause(span.doc, s, verbs)
+        s.start <= last < s.end
+        or reaches_clause(span.doc, s, verbs)
+        or (colon and ends_near(span.doc, s, last))
         for s in spans
         if s.label_ in PROPOSING
     )
     if proposes and (colon or ends_with_verb):
         return Intro(proposal=True, takes_paragraph=colon and ends_with_verb)
     return Intro(blocked=compiled("non_proposal_intros").search(span.text) is not None)
+
+
+def ends_near(doc: SpacyDoc, cue: Span, last: int) -> bool:
+    """Whether the lead-in ends a few words after its verb with the proposer as inverted
+    subject ("föreslår vi:", "yrkar jag därför:"), with no punctuation between."""
+    tail = doc[cue.end : last + 1]
+    speaker = any(
+        s.label_ == "FIRST_PERSON" and cue.end <= s.start <= last for s in doc.spans[SPANS_KEY]
+    )
+    return speaker and len(tail) <= SUBJECT_REACH and not any(t.is_punct for t in tail)
 
 
 def cues_in(span: Span) -> list[Span]:
@@ -354,6 +494,7 @@ def run_clauses(entries: list[Entry], items: list[int], intro: Intro) -> list[Oc
             or entry.text.startswith("att")
             or context_heading(entry)
             or any(e.listed and e.att for e in run)
+            or sum(e.att for e in run) >= 2
         )
         if entry.listed or entry.doc is None:
             clauses.append(occurrence(entries, k, weak))
@@ -361,7 +502,22 @@ def run_clauses(entries: list[Entry], items: list[int], intro: Intro) -> list[Oc
             for text in split_clauses(entry.doc, 0, len(entry.doc)):
                 clauses.append(Occurrence(text, None, entry.location, k, weak))
         parent = last = entry
+    if clauses:
+        clauses[-1].text = without_signature(clauses[-1].text)
     return clauses
+
+
+def without_signature(text: str) -> str:
+    """The last clause of a list without a signature printed right under it with no gap
+    ("… budgetår. För Centerpartiet"): a few words after the final sentence end that
+    open in upper case and end without punctuation."""
+    m = SIGNATURE_TAIL_RE.search(text)
+    if m is None:
+        return text
+    tail = m.group()[1:].strip()
+    if NAME_RE.search(tail) is None and not closing_line(tail):
+        return text
+    return text[: m.start() + 1]
 
 
 def continues(parent: Entry, last: Entry, entry: Entry, complete: bool) -> bool:
@@ -462,7 +618,7 @@ def inline_clauses(entries: list[Entry], i: int, doc_type: str) -> list[Occurren
                 continue
             wish = cue.label_ == "WISH" and not formula
             for text in split_clauses(doc, start, sentence.end):
-                found.append(Occurrence(text, None, entry.location, i, fallback=wish))
+                found.append(Occurrence(text, None, entry.location, i, fallback=wish, prose=True))
             break
     return found
 
@@ -518,6 +674,9 @@ def proposer_speaks(entry: Entry, cue: Span, sentence: Span, formula: bool, doc_
     if any(s.start in before for s in entry.spans("SUBORDINATOR")):
         return False
     if any(s.start in near for s in entry.spans("REPORTED")):
+        return False
+    voice = sentence.doc[max(sentence.start, cue.start - SUBJECT_REACH) : cue.end + 1].text
+    if compiled("meeting_voices").search(voice):
         return False
     first_person = [s.start for s in entry.spans("FIRST_PERSON") if s.start in near]
     return bool(first_person) or formula or doc_type in PROPOSER_DOC_TYPES
@@ -616,8 +775,17 @@ def merge(occurrences: Iterable[Occurrence]) -> list[Group]:
         group = next((g for g in groups if same_clause(g.key, key)), None)
         if group is not None:
             group.occurrences.append(occurrence)
+    # A list of clauses is the proposal; a proposal in the running text ("föreslår vi att
+    # …" in the motivation) counts only when no list proposes, a wish only when nothing does.
+    listed = [g for g in groups if not all(o.prose for o in g.occurrences)]
+    groups = listed or groups
     firm = [g for g in groups if not all(o.fallback for o in g.occurrences)]
     return firm or groups
+
+
+def trim_edges(text: str) -> str:
+    """A clause without the conjunction that tied it to the next one ("…, samt")."""
+    return compiled("trailing_conjunctions").sub("", text.rstrip()).rstrip()
 
 
 def att_satser(groups: list[Group]) -> list[AttSats]:
@@ -633,7 +801,7 @@ def att_satser(groups: list[Group]) -> list[AttSats]:
         result.append(
             AttSats(
                 number=number if numbered and number is not None else position,
-                text=first.text,
+                text=trim_edges(first.text),
                 locations=locations,
                 existing_assessment=next(
                     (o.assessment for o in group.occurrences if o.assessment), None
