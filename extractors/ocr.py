@@ -1,0 +1,205 @@
+"""Scans: a PDF without a text layer read by OCR (Tesseract with its Swedish model).
+
+pypdfium2 renders each page to an image; Tesseract (`tesseract-ocr-swe`) gives its words
+with their positions and confidences (TSV). The words become printed lines, the lines
+paragraphs by the same joining as the text and PDF backends (`extractors.lines`), and
+running headers and footers are set apart by repetition (`extractors.furniture`). The
+document is marked `ocr` with each page's confidence. Tesseract runs one page at a time,
+single-threaded, with a time limit per page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from extractors.furniture import furniture_lines
+from extractors.lines import Line, normalize_space, wrapped_paragraphs
+from pipeline.document import Document, OcrPage, Paragraph, Section
+from pipeline.errors import AttsatsError, record
+
+DPI = 300
+LANGUAGE = "swe"
+PAGE_TIMEOUT_SECONDS = 120
+MAX_PAGES = 300
+MAX_PIXELS = 60_000_000  # a page rendered larger than this (about A2 at 300 dpi) is scaled down
+PARAGRAPH_GAP = 1.5  # a gap this many times the usual line spacing ends a paragraph
+LOW_CONFIDENCE = 0.6  # below this mean word confidence the page gets a warning of its own
+
+
+@dataclass
+class OcrLine:
+    text: str
+    top: int
+    bottom: int
+    left: int
+    right: int
+    paragraph: tuple[int, int]  # Tesseract's (block, paragraph)
+
+
+@dataclass
+class OcrResult:
+    lines: list[OcrLine]
+    confidence: float
+    words: int
+
+
+def available() -> bool:
+    """Tesseract with the Swedish model is installed."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return False
+    try:
+        listed = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return LANGUAGE in listed.stdout.split()
+
+
+def read_tsv(tsv: str) -> OcrResult:
+    """Tesseract's word table as lines top to bottom, with the mean word confidence."""
+    grouped: dict[tuple[int, int, int], list[dict[str, str]]] = {}
+    confidences: list[float] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        conf = float(row["conf"])
+        if conf < 0:
+            continue
+        confidences.append(conf / 100)
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        grouped.setdefault(key, []).append(row)
+    lines = []
+    for (block, par, _), words in grouped.items():
+        words.sort(key=lambda w: int(w["left"]))
+        lines.append(
+            OcrLine(
+                text=normalize_space(" ".join(w["text"] for w in words)),
+                top=min(int(w["top"]) for w in words),
+                bottom=max(int(w["top"]) + int(w["height"]) for w in words),
+                left=min(int(w["left"]) for w in words),
+                right=max(int(w["left"]) + int(w["width"]) for w in words),
+                paragraph=(block, par),
+            )
+        )
+    lines.sort(key=lambda line: (line.top, line.left))
+    confidence = statistics.fmean(confidences) if confidences else 0.0
+    return OcrResult(lines=lines, confidence=confidence, words=len(confidences))
+
+
+def recognise(image_path: Path, timeout: float = PAGE_TIMEOUT_SECONDS) -> OcrResult:
+    """One page image through Tesseract; raises E112 on failure or timeout."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    command = ["tesseract", str(image_path), "stdout", "-l", LANGUAGE, "--dpi", str(DPI), "tsv"]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise AttsatsError("E112", detail=f"en sida tog mer än {timeout:.0f} sekunder") from exc
+    except OSError as exc:
+        raise AttsatsError("E112", detail=str(exc)[:200]) from exc
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = said[-1] if said else f"slutkod {done.returncode}"
+        raise AttsatsError("E112", detail=detail[:200])
+    return read_tsv(done.stdout.decode("utf-8", "replace"))
+
+
+def render_pages(data: bytes, folder: Path) -> list[Path]:
+    """Each page as a grey-scale PNG at `DPI`, scaled down when it would be huge."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
+    try:
+        if len(pdf) > MAX_PAGES:
+            raise AttsatsError(
+                "E110", detail=f"{len(pdf)} inskannade sidor, gränsen för OCR är {MAX_PAGES}"
+            )
+        paths = []
+        for number, page in enumerate(pdf, start=1):
+            width, height = page.get_size()
+            scale = DPI / 72
+            pixels = width * scale * height * scale
+            if pixels > MAX_PIXELS:
+                scale *= (MAX_PIXELS / pixels) ** 0.5
+            image = page.render(scale=scale, grayscale=True).to_pil()
+            path = folder / f"sida-{number:04d}.png"
+            image.save(path)
+            paths.append(path)
+        return paths
+    finally:
+        pdf.close()
+
+
+def page_paragraphs(
+    pages: list[list[OcrLine]], page_numbers: list[int]
+) -> tuple[list[Paragraph], list[Paragraph]]:
+    """Body paragraphs and furniture from every page's lines."""
+    furniture = furniture_lines([[line.text for line in lines] for lines in pages])
+    spacings = [
+        b.top - a.top
+        for lines in pages
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.paragraph == b.paragraph and b.top > a.top
+    ]
+    heights = [line.bottom - line.top for lines in pages for line in lines]
+    leading = statistics.median(spacings) if spacings else (statistics.median(heights) * 1.3)
+    widths = sorted(line.right - line.left for lines in pages for line in lines)
+    wrap_width = widths[int(0.9 * (len(widths) - 1))] if widths else None
+    body: list[Line] = []
+    kept: list[Paragraph] = []
+    for page_index, (lines, number) in enumerate(zip(pages, page_numbers, strict=True)):
+        previous: OcrLine | None = None
+        for i, line in enumerate(lines):
+            if (page_index, i) in furniture:
+                kept.append(Paragraph(text=line.text, page=number, index=len(kept)))
+                continue
+            gap = (
+                previous is None
+                or line.paragraph != previous.paragraph
+                or line.top - previous.top > PARAGRAPH_GAP * leading
+            )
+            body.append(
+                Line(text=line.text, page=number, gap_before=gap, width=line.right - line.left)
+            )
+            previous = line
+    paragraphs = wrapped_paragraphs(body, wrap_width)
+    for index, paragraph in enumerate(paragraphs):
+        paragraph.index = index
+    return paragraphs, kept
+
+
+def extract(data: bytes, doc: Document) -> None:
+    """Fill `doc` from the page images; E106 when no OCR is installed, E112 when it fails."""
+    if not available():
+        raise AttsatsError("E106")
+    with tempfile.TemporaryDirectory(prefix="attsats-ocr-") as scratch:
+        images = render_pages(data, Path(scratch))
+        results = [recognise(path) for path in images]
+    numbers = list(range(1, len(results) + 1))
+    doc.source.pages = len(results)
+    doc.ocr = True
+    doc.ocr_pages = [
+        OcrPage(page=n, confidence=round(r.confidence, 3), words=r.words)
+        for n, r in zip(numbers, results, strict=True)
+    ]
+    if not any(r.lines for r in results):
+        raise AttsatsError("E112", detail="ingen text kunde tolkas på sidorna")
+    paragraphs, furniture = page_paragraphs([r.lines for r in results], numbers)
+    doc.furniture = furniture
+    doc.sections = [Section(heading=None, level=0, paragraphs=paragraphs)]
+    words = sum(r.words for r in results)
+    mean = sum(r.confidence * r.words for r in results) / max(1, words)
+    record(doc, "W106", confidence=round(100 * mean))
