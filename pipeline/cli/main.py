@@ -23,8 +23,11 @@ from pipeline.document import Document
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
 from pipeline.outputs.summary import summary
+from pipeline.privacy import install_log_masking
 from pipeline.service.inputs import expand_inputs
 from pipeline.stages.run import analyze
+
+install_log_masking()  # no log line of any command carries a personnummer
 
 app = typer.Typer(
     help="attsats: läser kommunala beslutsunderlag (motioner, tjänsteskrivelser, protokoll).",

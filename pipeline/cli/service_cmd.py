@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.privacy import mask
 from pipeline.service.batch import DEFAULT_ATTEMPTS, Settings, SettingsError
 
 # The options every command that analyses takes (`analyze`, `batch`, `watch`).
@@ -127,7 +128,7 @@ def batch_command(
         )
     typer.echo(f"Batch klar: {out}/")
     for line in summary["lines"]:
-        typer.echo(f"  {line}")
+        typer.echo(f"  {mask(line)}")
     if report:
         typer.echo(f"Rapport: {out / 'rapport.html'} och {out / 'rapport.xlsx'}")
 

@@ -30,6 +30,7 @@ from typing import Literal
 from pipeline.errors import message
 from pipeline.outputs.files import atomic_write, move_file
 from pipeline.outputs.folders import name_candidates
+from pipeline.privacy import mask
 from pipeline.resources import load_patterns
 from pipeline.service.batch import (
     DEFAULT_ATTEMPTS,
@@ -207,7 +208,7 @@ class Inbox:
             entry = ledger.get(key)
             if entry and entry.state == "done":
                 home = self.outbox / entry.folders[0]
-                if entry.name == name and not (home / name).exists():
+                if entry.name == mask(name) and not (home / name).exists():
                     move_file(claimed, home / name)  # finishing a run cut short
                     return "done"
                 ledger.see(key, name, "duplicate")
