@@ -99,8 +99,9 @@ def read_tsv(tsv: str) -> OcrResult:
     return OcrResult(lines=lines, confidence=confidence, words=len(confidences))
 
 
-def recognise(image_path: Path, timeout: float = PAGE_TIMEOUT_SECONDS) -> OcrResult:
+def recognise(image_path: Path, timeout: float | None = None) -> OcrResult:
     """One page image through Tesseract; raises E112 on failure or timeout."""
+    timeout = timeout or PAGE_TIMEOUT_SECONDS
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     command = ["tesseract", str(image_path), "stdout", "-l", LANGUAGE, "--dpi", str(DPI), "tsv"]
     try:
