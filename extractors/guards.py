@@ -40,7 +40,6 @@ LIMITS = Limits()
 XML_PROLOG_BYTES = 64 * 1024
 ROOT_START_RE = re.compile(rb"<[A-Za-z_]")
 DTD_RE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 
 def too_large(detail: str) -> AttsatsError:
@@ -77,17 +76,20 @@ def check_package(data: bytes, limits: Limits = LIMITS) -> None:
             if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
                 raise too_large(f"{info.filename} packas upp {ratio:.0f} gånger större")
         for info in infos:
-            if info.filename.lower().endswith(XML_SUFFIXES):
+            if not info.is_dir():
                 check_xml_prolog(archive, info)
 
 
 def check_xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Read a part up to its root element and refuse a DTD there."""
+    """Read a part up to its root element and refuse a DTD there. Every part that starts
+    like XML is checked whatever its name: a package's relationships may point anywhere."""
     try:
         with archive.open(info) as part:
             head = part.read(XML_PROLOG_BYTES)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, ValueError) as exc:
         raise AttsatsError("E104", fmt="zip", detail=f"{info.filename}: {exc}"[:200]) from exc
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return  # not XML: an image, a font, an embedded object
     root = ROOT_START_RE.search(head)
     prolog = head[: root.start()] if root else head
     if DTD_RE.search(prolog):

@@ -7,6 +7,7 @@ called `.pdf` or an encrypted Word file are told apart before any parser sees th
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 
@@ -34,6 +35,7 @@ IMAGE_MAGIC = (
     b"GIF8",
 )
 PDF_HEAD = 1024  # a PDF header may follow some junk; readers look this far
+PDF_HEADER_RE = re.compile(rb"(?:^|[\r\n])\s*%PDF-\d")  # at a line start: not a mention in text
 TEXT_PROBE = 8192
 
 # What each kind is called in a Swedish message.
@@ -58,7 +60,7 @@ def sniff(data: bytes) -> str:
     """The kind of file the bytes are: a key of `NAMES`."""
     if not data:
         return "empty"
-    if b"%PDF-" in data[:PDF_HEAD]:
+    if PDF_HEADER_RE.search(data[:PDF_HEAD]):
         return "pdf"
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         return zip_kind(data)

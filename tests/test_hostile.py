@@ -116,6 +116,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
     }
     write_package(folder / "dtd_i_innehallstyper.docx", types_dtd)
     expected["dtd_i_innehallstyper.docx"] = "E111"
+    # A part any name may be the main document (the relationships point to it).
+    odd_name = {**parts, "word/huvud.bin": b'<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'}
+    write_package(folder / "dtd_i_udda_del.docx", odd_name)
+    expected["dtd_i_udda_del.docx"] = "E111"
     # A zip bomb: one part of 64 MB of zeros, about 64 kB packed.
     write_package(folder / "zipbomb.docx", {**parts, "word/media/image1.png": bytes(64 * MB)})
     expected["zipbomb.docx"] = "E110"

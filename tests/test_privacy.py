@@ -106,7 +106,7 @@ def test_log_records_are_masked_whatever_the_logger(caplog: pytest.LogCaptureFix
     install_log_masking()  # idempotent
     with caplog.at_level(logging.INFO):
         logging.getLogger("attsats.inbox").info("Tog %s", f"ansökan {VALID}.pdf")
-        logging.getLogger("prefect.flow_runs").warning(f"Fel i {VALID_12}")
+        logging.getLogger().warning(f"Fel i {VALID_12}")
     assert VALID not in caplog.text and "1212-1212" not in caplog.text
     assert "811218-****" in caplog.text and "19121212-****" in caplog.text
 

@@ -59,6 +59,7 @@ def word_bytes() -> bytes:
         ("Månadsrapport för Ånge\n".encode(), "text"),
         ("Motion".encode("utf-16"), "text"),
         (b"\x00\x01\x02\x03binary", "binary"),
+        (b"Bilagan skickas som %PDF-1.7 i e-post.\n", "text"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )

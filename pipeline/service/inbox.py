@@ -30,7 +30,7 @@ from typing import Literal
 from pipeline.errors import message
 from pipeline.outputs.files import atomic_write, move_file
 from pipeline.outputs.folders import name_candidates
-from pipeline.privacy import mask
+from pipeline.privacy import mask, mask_data
 from pipeline.resources import load_patterns
 from pipeline.service.batch import (
     DEFAULT_ATTEMPTS,
@@ -187,7 +187,9 @@ class Inbox:
 
     def set_aside(self, path: Path, code: str, message: str, attempts: int) -> Path:
         target = unique(self.failed, path.name)
-        reason = {"code": code, "message": message, "attempts": attempts, "file": path.name}
+        reason = mask_data(
+            {"code": code, "message": message, "attempts": attempts, "file": path.name}
+        )
         atomic_write(
             target.with_name(target.name + ".reason.json"),
             (json.dumps(reason, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
