@@ -98,7 +98,8 @@ def read_document(path: Path) -> Document:
 
 
 def read_checked(fmt: SourceFormat, data: bytes, doc: Document) -> None:
-    """The format's guards, then its backend; a PDF without any text layer goes to OCR."""
+    """The format's guards, then its backend; a PDF's pages without a text layer go to OCR
+    (the whole paper when none has one)."""
     if fmt in ("docx", "odt"):
         guards.check_package(data)
     if fmt == "pdf":
@@ -109,5 +110,7 @@ def read_checked(fmt: SourceFormat, data: bytes, doc: Document) -> None:
             if exc.code != "E106":
                 raise
             ocr.extract(data, doc)
+            return
+        ocr.fill_missing_pages(data, doc)
         return
     BACKENDS[fmt](data, doc)

@@ -117,19 +117,23 @@ def recognise(image_path: Path, timeout: float | None = None) -> OcrResult:
     return read_tsv(done.stdout.decode("utf-8", "replace"))
 
 
-def render_pages(data: bytes, folder: Path) -> list[Path]:
-    """Each page as a grey-scale PNG at `DPI`, scaled down when it would be huge."""
+def render_pages(data: bytes, folder: Path, only: set[int] | None = None) -> list[Path]:
+    """Each page (or those numbered in `only`) as a grey-scale PNG at `DPI`, scaled down
+    when it would be huge."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
     try:
-        if len(pdf) > MAX_PAGES:
+        count = len(only) if only is not None else len(pdf)
+        if count > MAX_PAGES:
             raise AttsatsError(
-                "E110", detail=f"{len(pdf)} inskannade sidor, gränsen för OCR är {MAX_PAGES}"
+                "E110", detail=f"{count} inskannade sidor, gränsen för OCR är {MAX_PAGES}"
             )
         paths = []
         for number, page in enumerate(pdf, start=1):
+            if only is not None and number not in only:
+                continue
             width, height = page.get_size()
             scale = DPI / 72
             pixels = width * scale * height * scale
@@ -203,4 +207,39 @@ def extract(data: bytes, doc: Document) -> None:
     doc.sections = [Section(heading=None, level=0, paragraphs=paragraphs)]
     words = sum(r.words for r in results)
     mean = sum(r.confidence * r.words for r in results) / max(1, words)
+    record(doc, "W106", confidence=round(100 * mean))
+
+
+def fill_missing_pages(data: bytes, doc: Document) -> None:
+    """A PDF with text whose pages without a text layer (W103: a scanned signature page, an
+    appendix) are OCR-read and put in their place; a page OCR finds nothing on keeps its
+    warning. Does nothing without Tesseract."""
+    missing = sorted({w.page for w in doc.warnings if w.code == "W103" and w.page})
+    if not missing or not available():
+        return
+    with tempfile.TemporaryDirectory(prefix="attsats-ocr-") as scratch:
+        images = render_pages(data, Path(scratch), set(missing))
+        results = dict(zip(missing, (recognise(path) for path in images), strict=True))
+    read = [n for n, r in results.items() if r.lines]
+    if not read:
+        return
+    paragraphs = doc.paragraphs()
+    for number in read:
+        found, _ = page_paragraphs([results[number].lines], [number])
+        at = next((i for i, p in enumerate(paragraphs) if (p.page or 0) > number), None)
+        at = len(paragraphs) if at is None else at
+        paragraphs[at:at] = found
+    for index, paragraph in enumerate(paragraphs):
+        paragraph.index = index
+    doc.sections = [Section(heading=None, level=0, paragraphs=paragraphs)]
+    doc.ocr = True
+    doc.ocr_pages = [
+        OcrPage(page=n, confidence=round(results[n].confidence, 3), words=results[n].words)
+        for n in read
+    ]
+    doc.warnings = [w for w in doc.warnings if not (w.code == "W103" and w.page in read)]
+    if doc.status == "partial" and not any(w.code == "W103" for w in doc.warnings):
+        doc.status = "ok"
+    words = sum(results[n].words for n in read)
+    mean = sum(results[n].confidence * results[n].words for n in read) / max(1, words)
     record(doc, "W106", confidence=round(100 * mean))

@@ -116,3 +116,45 @@ def test_without_tesseract_a_scan_still_fails_with_e106(monkeypatch: pytest.Monk
     monkeypatch.setenv("PATH", "/nonexistent")
     doc = analyze(SCAN)
     assert (doc.status, [e.code for e in doc.errors]) == ("failed", ["E106"])
+
+
+def text_then_scanned_page(path: Path, first: list[str], scanned: list[str]) -> Path:
+    """Page 1 with a text layer, page 2 a picture of text (a scanned signature page)."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from pipeline.outputs.typeset.pdf_writer import FONT_DIR
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setFont("Helvetica", 11)
+    for i, line in enumerate(first):
+        pdf.drawString(70, 780 - 16 * i, line)
+    pdf.showPage()
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 24)
+    for i, line in enumerate(scanned):
+        draw.text((100, 100 + i * 30), line, font=font, fill=0)
+    pdf.drawImage(ImageReader(image), 0, 0, width=A4[0], height=A4[1])
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+@needs_tesseract
+def test_a_scanned_page_in_a_text_pdf_is_ocr_read_in_its_place(tmp_path: Path) -> None:
+    path = text_then_scanned_page(
+        tmp_path / "blandad.pdf",
+        ["Kommunfullmäktige beslutar", "", "att anse motionen besvarad."],
+        ["Justerare", "", "Anna Berg och Per Holm"],
+    )
+    doc = analyze(path)
+    assert (doc.status, doc.ocr, [p.page for p in doc.ocr_pages]) == ("ok", True, [2])
+    assert [w.code for w in doc.warnings] == ["W106"]
+    assert [(p.page, p.text) for p in doc.paragraphs()][-2:] == [
+        (2, "Justerare"),
+        (2, "Anna Berg och Per Holm"),
+    ]
+    assert doc.paragraphs()[0].page == 1
