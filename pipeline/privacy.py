@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -135,12 +134,3 @@ def install_log_masking() -> None:
 
     masking_factory.attsats_masking = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(masking_factory)
-
-
-def masked_call(fn: Callable[..., T]) -> Callable[..., T]:
-    """`fn` with its string arguments masked: for what is handed to a third party."""
-
-    def call(*args: Any, **kwargs: Any) -> T:
-        return fn(*mask_data(list(args)), **mask_data(kwargs))
-
-    return call
