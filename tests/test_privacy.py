@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -176,8 +177,9 @@ def test_a_batch_writes_no_unmasked_number_outside_analysis_json(
     rows = list(csv.reader(io.StringIO(texts["bedomning.csv"]), delimiter=";"))
     assert any("811218-****" in cell for row in rows for cell in row)
     # The reading itself keeps the paper's text.
-    analysis = (out / folder / "analysis.json").read_text(encoding="utf-8")
-    assert VALID in analysis
+    analysis = json.loads((out / folder / "analysis.json").read_text(encoding="utf-8"))
+    assert VALID in json.dumps(analysis, ensure_ascii=False)
+    assert analysis["source"]["path"].endswith("forslag 811218-****.txt")
     with Ledger(ledger_path(out)) as ledger:
         again = plan([inbox], out, tmp_path / "scratch2")
         assert (len(again.already), again.duplicates, again.todo) == (1, [], [])

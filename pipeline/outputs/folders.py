@@ -34,7 +34,10 @@ def write_outputs(doc: Document, folder: Path, templates_dir: Path | None = None
     """
     folder.mkdir(parents=True, exist_ok=True)
     analysis = folder / ANALYSIS
-    atomic_write(analysis, (doc.model_dump_json(indent=2) + "\n").encode("utf-8"))
+    # The paper's text is kept as read; the file's name is no part of it.
+    source = doc.source.model_copy(update={"path": mask(doc.source.path)})
+    written = doc.model_copy(update={"source": source})
+    atomic_write(analysis, (written.model_dump_json(indent=2) + "\n").encode("utf-8"))
     for name in DRAFT_FILES:
         (folder / name).unlink(missing_ok=True)
     return [analysis, *write_drafts(doc, folder, templates_dir)]
