@@ -29,6 +29,7 @@ from pipeline.errors import AttsatsError, record
 
 DPI = 300
 LANGUAGE = "swe"
+SECTION_LANGUAGE = "eng"  # has "§", which the Swedish model lacks
 PAGE_TIMEOUT_SECONDS = 120
 MAX_PAGES = 300
 MAX_PIXELS = 60_000_000  # a page rendered larger than this (about A2 at 300 dpi) is scaled down
@@ -53,57 +54,89 @@ class OcrResult:
     words: int
 
 
-def available() -> bool:
-    """Tesseract with the Swedish model is installed."""
+def installed_languages() -> list[str]:
+    """The models Tesseract has; empty when it is not installed."""
     binary = shutil.which("tesseract")
     if binary is None:
-        return False
+        return []
     try:
         listed = subprocess.run(
             [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
         )
     except (OSError, subprocess.TimeoutExpired):
-        return False
-    return LANGUAGE in listed.stdout.split()
+        return []
+    return listed.stdout.split()
 
 
-def read_tsv(tsv: str) -> OcrResult:
-    """Tesseract's word table as lines top to bottom, with the mean word confidence."""
-    grouped: dict[tuple[int, int, int], list[dict[str, str]]] = {}
-    confidences: list[float] = []
+def available() -> bool:
+    """Tesseract with the Swedish model is installed."""
+    return LANGUAGE in installed_languages()
+
+
+def words_of(tsv: str) -> list[dict[str, str]]:
+    """Tesseract's recognised words (level 5 rows with a confidence and some text)."""
+    words = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        text = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not text:
-            continue
-        conf = float(row["conf"])
-        if conf < 0:
-            continue
-        confidences.append(conf / 100)
-        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        grouped.setdefault(key, []).append(row)
+        row["text"] = (row.get("text") or "").strip()
+        if row.get("level") == "5" and row["text"] and float(row["conf"]) >= 0:
+            words.append(row)
+    return words
+
+
+def lines_of(words: list[dict[str, str]]) -> OcrResult:
+    """Words as lines top to bottom, with the mean word confidence."""
+    grouped: dict[tuple[int, int, int], list[dict[str, str]]] = {}
+    for word in words:
+        key = (int(word["block_num"]), int(word["par_num"]), int(word["line_num"]))
+        grouped.setdefault(key, []).append(word)
     lines = []
-    for (block, par, _), words in grouped.items():
-        words.sort(key=lambda w: int(w["left"]))
+    for (block, par, _), members in grouped.items():
+        members.sort(key=lambda w: int(w["left"]))
         lines.append(
             OcrLine(
-                text=normalize_space(" ".join(w["text"] for w in words)),
-                top=min(int(w["top"]) for w in words),
-                bottom=max(int(w["top"]) + int(w["height"]) for w in words),
-                left=min(int(w["left"]) for w in words),
-                right=max(int(w["left"]) + int(w["width"]) for w in words),
+                text=normalize_space(" ".join(w["text"] for w in members)),
+                top=min(int(w["top"]) for w in members),
+                bottom=max(int(w["top"]) + int(w["height"]) for w in members),
+                left=min(int(w["left"]) for w in members),
+                right=max(int(w["left"]) + int(w["width"]) for w in members),
                 paragraph=(block, par),
             )
         )
     lines.sort(key=lambda line: (line.top, line.left))
+    confidences = [float(w["conf"]) / 100 for w in words]
     confidence = statistics.fmean(confidences) if confidences else 0.0
     return OcrResult(lines=lines, confidence=confidence, words=len(confidences))
 
 
-def recognise(image_path: Path, timeout: float | None = None) -> OcrResult:
-    """One page image through Tesseract; raises E112 on failure or timeout."""
-    timeout = timeout or PAGE_TIMEOUT_SECONDS
+def read_tsv(tsv: str) -> OcrResult:
+    return lines_of(words_of(tsv))
+
+
+def suspects(words: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One-character words before a number on the same line: where a "§" stands in a
+    Swedish paper ("§ 11", "§ 170"), which the Swedish model cannot output (its character
+    set lacks it) and reads as "&", "8" or "S"."""
+    found = []
+    for word, after in zip(words, words[1:], strict=False):
+        same_line = all(word[k] == after[k] for k in ("block_num", "par_num", "line_num"))
+        if same_line and len(word["text"]) == 1 and after["text"][:1].isdigit():
+            found.append(word)
+    return found
+
+
+def overlap(a: dict[str, str], b: dict[str, str]) -> float:
+    """How much of word `a`'s box `b`'s box covers."""
+    ax, ay, aw, ah = (int(a[k]) for k in ("left", "top", "width", "height"))
+    bx, by, bw, bh = (int(b[k]) for k in ("left", "top", "width", "height"))
+    w = min(ax + aw, bx + bw) - max(ax, bx)
+    h = min(ay + ah, by + bh) - max(ay, by)
+    return max(0, w) * max(0, h) / max(1, aw * ah)
+
+
+def tesseract(image_path: Path, language: str, timeout: float) -> str:
+    """Tesseract's TSV for one page image; raises E112 on failure or timeout."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    command = ["tesseract", str(image_path), "stdout", "-l", LANGUAGE, "--dpi", str(DPI), "tsv"]
+    command = ["tesseract", str(image_path), "stdout", "-l", language, "--dpi", str(DPI), "tsv"]
     try:
         done = subprocess.run(command, capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired as exc:
@@ -114,7 +147,23 @@ def recognise(image_path: Path, timeout: float | None = None) -> OcrResult:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = said[-1] if said else f"slutkod {done.returncode}"
         raise AttsatsError("E112", detail=detail[:200])
-    return read_tsv(done.stdout.decode("utf-8", "replace"))
+    return done.stdout.decode("utf-8", "replace")
+
+
+def recognise(image_path: Path, timeout: float | None = None) -> OcrResult:
+    """One page image through Tesseract's Swedish model. Where a "§" may have been misread
+    (`suspects`), the page is read once more with the English model, which has the sign,
+    and its reading is taken for those words only."""
+    timeout = timeout or PAGE_TIMEOUT_SECONDS
+    words = words_of(tesseract(image_path, LANGUAGE, timeout))
+    doubtful = suspects(words)
+    if doubtful and SECTION_LANGUAGE in installed_languages():
+        second = words_of(tesseract(image_path, SECTION_LANGUAGE, timeout))
+        signs = [w for w in second if w["text"].startswith("§")]
+        for word in doubtful:
+            if any(overlap(word, sign) > 0.5 for sign in signs):
+                word["text"] = "§"
+    return lines_of(words)
 
 
 def render_pages(data: bytes, folder: Path, only: set[int] | None = None) -> list[Path]:
@@ -153,14 +202,19 @@ def page_paragraphs(
 ) -> tuple[list[Paragraph], list[Paragraph]]:
     """Body paragraphs and furniture from every page's lines."""
     furniture = furniture_lines([[line.text for line in lines] for lines in pages])
-    spacings = [
+    heights = [line.bottom - line.top for lines in pages for line in lines]
+    height = statistics.median(heights) if heights else 0
+    spacings = sorted(
         b.top - a.top
         for lines in pages
         for a, b in zip(lines, lines[1:], strict=False)
-        if a.paragraph == b.paragraph and b.top > a.top
-    ]
-    heights = [line.bottom - line.top for lines in pages for line in lines]
-    leading = statistics.median(spacings) if spacings else (statistics.median(heights) * 1.3)
+        if b.top - a.top >= 0.5 * height
+    )
+    # The line spacing inside a paragraph: the lower quartile of the spacings (paragraphs
+    # are further apart; a page of one-line paragraphs would fool the median), at most
+    # 1.5 line heights (a page of a few lines has too few spacings to tell).
+    quartile = spacings[len(spacings) // 4] if spacings else 1.5 * height
+    leading = min(quartile, 1.5 * height)
     widths = sorted(line.right - line.left for lines in pages for line in lines)
     wrap_width = widths[int(0.9 * (len(widths) - 1))] if widths else None
     body: list[Line] = []
@@ -171,11 +225,9 @@ def page_paragraphs(
             if (page_index, i) in furniture:
                 kept.append(Paragraph(text=line.text, page=number, index=len(kept)))
                 continue
-            gap = (
-                previous is None
-                or line.paragraph != previous.paragraph
-                or line.top - previous.top > PARAGRAPH_GAP * leading
-            )
+            # Vertical space alone ends a paragraph: Tesseract's own paragraphs split
+            # running text at random.
+            gap = previous is None or line.top - previous.top > PARAGRAPH_GAP * leading
             body.append(
                 Line(text=line.text, page=number, gap_before=gap, width=line.right - line.left)
             )

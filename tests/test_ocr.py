@@ -158,3 +158,39 @@ def test_a_scanned_page_in_a_text_pdf_is_ocr_read_in_its_place(tmp_path: Path) -
         (2, "Anna Berg och Per Holm"),
     ]
     assert doc.paragraphs()[0].page == 1
+
+
+@needs_tesseract
+def test_the_section_sign_survives_ocr(tmp_path: Path) -> None:
+    """The Swedish model has no "§" (it reads "&" or "8"): such words are read again with
+    the English model, so a protokoll's paragraphs keep their signs."""
+    paper = tmp_path / "protokoll.txt"
+    paper.write_text(
+        "KOMMUNFULLMÄKTIGE\nSAMMANTRÄDESPROTOKOLL\n\n"
+        "§ 12 Dnr KS 2020/411\n\nMotion om fler laddstolpar\n\n"
+        "Kommunfullmäktige beslutar att bifalla motionen.\n\n"
+        "Kommunfullmäktige, 2024-12-12, § 170\n",
+        encoding="utf-8",
+    )
+    text = analyze(paper)
+    write_image_only_pdf(text, tmp_path / "skannat_protokoll.pdf")
+    doc = analyze(tmp_path / "skannat_protokoll.pdf")
+    texts = [p.text for p in doc.paragraphs()]
+    assert "§ 12 Dnr KS 2020/411" in texts
+    assert "Kommunfullmäktige, 2024-12-12, § 170" in texts
+    assert doc.doc_type == text.doc_type == "protokoll"
+
+
+def test_only_one_letter_words_before_a_number_are_doubted() -> None:
+    words = ocr.words_of(
+        tsv(
+            (1, 1, 1, 100, 100, 70.0, "&"),
+            (1, 1, 1, 140, 100, 95.0, "11"),
+            (1, 1, 1, 220, 100, 95.0, "Dnr"),
+            (1, 1, 2, 100, 150, 95.0, "i"),
+            (1, 1, 2, 140, 150, 95.0, "Ånge"),
+            (1, 1, 3, 100, 200, 95.0, "8"),
+            (1, 1, 4, 100, 250, 95.0, "170"),
+        )
+    )
+    assert [w["text"] for w in ocr.suspects(words)] == ["&"]
