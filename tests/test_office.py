@@ -109,3 +109,29 @@ def test_an_odt_with_a_dtd_is_refused_before_libreoffice_sees_it(tmp_path: Path)
     content = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><office:document-content/>'
     doc = analyze(odt(tmp_path / "dtd.odt", content))
     assert (doc.status, [e.code for e in doc.errors]) == ("failed", ["E111"])
+
+
+@needs_libreoffice
+def test_office_files_dropped_in_the_inbox_come_out_with_their_att_satser(
+    converted: Path, tmp_path: Path
+) -> None:
+    """Issue 14, item 14, the formats' part: a .doc, an .odt and an .rtf dropped in."""
+    import json
+
+    from pipeline.outputs.folders import ANALYSIS
+    from pipeline.service.inbox import Inbox
+
+    box = Inbox(tmp_path / "in", tmp_path / "out", settle=0, mode="poll")
+    for fmt in FORMATS:
+        shutil.copy(converted / f"{PAPERS[0]}.{fmt}", box.inbox / f"motion.{fmt}")
+    assert box.run(once=True) == 3
+    for fmt in FORMATS:
+        [folder] = [p for p in box.outbox.iterdir() if (p / f"motion.{fmt}").exists()]
+        data = json.loads((folder / ANALYSIS).read_text(encoding="utf-8"))
+        assert (data["status"], data["source"]["format"], len(data["att_satser"])) == (
+            "ok",
+            fmt,
+            3,
+        )
+        assert (folder / "utkast.docx").exists()
+    assert list(box.failed.iterdir()) == []
