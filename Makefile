@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml scripts/install.sh system-packages.txt
 	touch $(STAMP)
 
 # The main job on the shipped samples: a batch on the embedded Prefect default, one
-# folder per document in out/ plus rapport.html. The encrypted and the image-only PDF
-# fail on purpose (E105, E106) and are reported, not fatal; a second run adds nothing.
+# folder per document in out/ plus rapport.html. The image-only PDF is read by OCR; the
+# encrypted PDF fails on purpose (E105) and is reported, not fatal; a second run adds nothing.
 demo: $(STAMP)
 	$(BIN)/attsats batch sample_docs --out out
 

@@ -8,12 +8,11 @@ on the returned document. Nothing format-specific leaves this package.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections.abc import Callable
-from io import BytesIO
 from pathlib import Path
 
-from extractors import docx, pdf, text
+from extractors import docx, guards, ocr, office, pdf, text
+from extractors.sniff import NAMES, sniff
 from pipeline.document import Document, Source, SourceFormat
 from pipeline.errors import AttsatsError, record
 
@@ -24,6 +23,9 @@ BACKENDS: dict[SourceFormat, Backend] = {
     "pdf": pdf.extract,
     "txt": text.extract,
     "md": text.extract,
+    "doc": office.extract,
+    "odt": office.extract,
+    "rtf": office.extract,
 }
 SUFFIXES: dict[str, SourceFormat] = {
     ".docx": "docx",
@@ -32,22 +34,22 @@ SUFFIXES: dict[str, SourceFormat] = {
     ".text": "txt",
     ".md": "md",
     ".markdown": "md",
+    ".doc": "doc",
+    ".odt": "odt",
+    ".rtf": "rtf",
+}
+# What the bytes of each format must look like (`extractors.sniff`).
+EXPECTED: dict[SourceFormat, tuple[str, ...]] = {
+    "docx": ("docx",),
+    "pdf": ("pdf",),
+    "txt": ("text",),
+    "md": ("text",),
+    "doc": ("doc",),
+    "odt": ("odt",),
+    "rtf": ("rtf",),
 }
 
-
-def sniff(data: bytes) -> str | None:
-    """What the bytes look like, whatever the file is called."""
-    if data.lstrip()[:5] == b"%PDF-":
-        return "pdf"
-    if data[:4] == b"PK\x03\x04":
-        try:
-            names = zipfile.ZipFile(BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return "zip"
-        return "docx" if "word/document.xml" in names else "zip"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "ole"  # legacy .doc, .xls or an encrypted Office file
-    return None
+__all__ = ["BACKENDS", "SUFFIXES", "read_document", "sniff"]
 
 
 def read_document(path: Path) -> Document:
@@ -55,7 +57,13 @@ def read_document(path: Path) -> Document:
     suffix = path.suffix.lower()
     fmt = SUFFIXES.get(suffix)
     try:
+        size = path.stat().st_size
+        guards.check_size(size)
         data = path.read_bytes()
+    except AttsatsError as exc:
+        doc = Document(source=Source(path=str(path), sha256="", format=fmt, size=size))
+        record(doc, exc.code, **exc.fields)
+        return doc
     except OSError:
         doc = Document(source=Source(path=str(path), sha256="", format=fmt, size=0))
         record(doc, "E101", path=str(path))
@@ -68,18 +76,22 @@ def read_document(path: Path) -> Document:
     if fmt is None:
         record(doc, "E102", suffix=suffix or "utan filändelse")
         return doc
+    if not data:
+        record(doc, "E114")
+        return doc
     looks_like = sniff(data)
-    expected = fmt if fmt in ("docx", "pdf") else None
-    if looks_like != expected:
-        detail = (
-            f"innehållet ser ut som {looks_like}" if looks_like else "innehållet är inte " + fmt
-        )
-        record(doc, "E103", suffix=suffix, detail=detail)
+    if looks_like == "encrypted-office" and fmt in ("docx", "doc"):
+        record(doc, "E109")
+        return doc
+    if looks_like not in EXPECTED[fmt]:
+        record(doc, "E103", suffix=suffix, detail=f"innehållet är {NAMES[looks_like]}")
         return doc
     try:
-        BACKENDS[fmt](data, doc)
+        read_checked(fmt, data, doc)
     except AttsatsError as exc:
         record(doc, exc.code, **exc.fields)
+    except MemoryError:
+        record(doc, "E110", detail="minnet räckte inte")
     except Exception as exc:  # a broken file must never crash a batch
         record(doc, "E104", fmt=fmt.upper(), detail=f"{type(exc).__name__}: {exc}"[:300])
     return doc
@@ -110,3 +122,22 @@ def read_pages(whole: Document, first: int, last: int) -> Document | None:
             problem.page += shift
     doc.source.pages = whole.source.pages
     return doc
+
+
+def read_checked(fmt: SourceFormat, data: bytes, doc: Document) -> None:
+    """The format's guards, then its backend; a PDF's pages without a text layer go to OCR
+    (the whole paper when none has one)."""
+    if fmt in ("docx", "odt"):
+        guards.check_package(data)
+    if fmt == "pdf":
+        guards.check_pdf_streams(data)
+        try:
+            pdf.extract(data, doc)
+        except AttsatsError as exc:
+            if exc.code != "E106":
+                raise
+            ocr.extract(data, doc)
+            return
+        ocr.fill_missing_pages(data, doc)
+        return
+    BACKENDS[fmt](data, doc)

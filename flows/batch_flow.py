@@ -22,6 +22,7 @@ from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from flows.artifacts import masked, private
 from pipeline.document import Document
 from pipeline.outputs import report
 from pipeline.outputs.folders import ANALYSIS
@@ -85,6 +86,7 @@ def batch_assessments(out: Path, results: list[batch.Result]) -> list[dict[str, 
     return rows
 
 
+@private
 @flow(name="attsats-batch")
 def batch_flow(
     paths: list[str],
@@ -123,30 +125,32 @@ def batch_flow(
     if with_report and (results or not (out_path / report.HTML).exists()):
         write_report(out)  # a run that found nothing new leaves the report as it was
     create_markdown_artifact(
-        markdown=summary.markdown(),
+        markdown=masked(summary.markdown()),
         key="batch-sammanfattning",
-        description=f"Batch till {out}",
+        description=masked(f"Batch till {out}"),
     )
     if results:
         create_table_artifact(
-            table=[
-                {
-                    "Fil": r.origin,
-                    "Resultat": r.state,
-                    "Mappar": ", ".join(r.folders),
-                    "Fel": f"{r.code} {r.message}" if r.code else "",
-                }
-                for r in results
-            ],
+            table=masked(
+                [
+                    {
+                        "Fil": r.origin,
+                        "Resultat": r.state,
+                        "Mappar": ", ".join(r.folders),
+                        "Fel": f"{r.code} {r.message}" if r.code else "",
+                    }
+                    for r in results
+                ]
+            ),
             key="batch-dokument",
-            description=f"Dokumenten i batchen till {out}",
+            description=masked(f"Dokumenten i batchen till {out}"),
         )
         assessed = batch_assessments(out_path, results)
         if assessed:
             # One table for the whole batch: an artifact per document would cost an API
             # write per document, which SQLite answers with lock back-offs (see README).
             create_table_artifact(
-                table=assessed,
+                table=masked(assessed),
                 key="batch-bedomning",
                 description=f"Bedömning per att-sats och mål i batchen till {out}",
             )

@@ -9,7 +9,7 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows.artifacts import artifact_key
+from flows.artifacts import artifact_key, masked, private
 from pipeline.document import Document
 from pipeline.outputs.folders import ANALYSIS
 from pipeline.outputs.render import assessment_records
@@ -40,10 +40,11 @@ def publish_table(folder: str) -> None:
         # The assessment table an official reviews; the overview when there is none.
         table=assessment_records(doc) or document_table(doc),
         key=artifact_key("dokument", Path(folder).name),
-        description=f"Analys av {doc.source.path}",
+        description=masked(f"Analys av {doc.source.path}"),
     )
 
 
+@private
 @flow(name="attsats-dokument")
 def process_document(
     path: str,

@@ -13,6 +13,7 @@ from typing import Literal
 
 from prefect import flow
 
+from flows.artifacts import private
 from flows.document_flow import process_document
 from pipeline.service.batch import DEFAULT_ATTEMPTS, DEFAULT_SETTINGS, Result, Settings
 from pipeline.service.inbox import Inbox, stop_on_signals
@@ -33,6 +34,7 @@ def run_document(
     )
 
 
+@private
 @flow(name="attsats-inkorg")
 def inbox_flow(
     inbox: str,

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.2"
 
-SourceFormat = Literal["docx", "pdf", "txt", "md"]
+SourceFormat = Literal["docx", "pdf", "txt", "md", "doc", "odt", "rtf"]
 Status = Literal["ok", "partial", "failed"]
 DocType = Literal[
     "motion",
@@ -77,7 +77,8 @@ class Source(Model):
     path: str
     sha256: str
     format: SourceFormat | None = Field(
-        description="Format the bytes were read as; null when no extractor accepted the file."
+        description="The file's own format (a .doc read through LibreOffice says doc); null"
+        " when no extractor accepted the file."
     )
     size: int = Field(description="Size in bytes.")
     pages: int | None = Field(default=None, description="Page count where the format has pages.")
@@ -85,6 +86,14 @@ class Source(Model):
         default=None,
         description="Set when this document is one of several papers in one file (a bundle).",
     )
+
+
+class OcrPage(Model):
+    """How sure the OCR was of one page: the mean of its words' confidences."""
+
+    page: int
+    confidence: float = Field(ge=0, le=1)
+    words: int = Field(description="Words recognised on the page.")
 
 
 class Location(Model):
@@ -298,6 +307,12 @@ class KallelseItem(Model):
 class Document(Model):
     schema_version: str = SCHEMA_VERSION
     source: Source
+    ocr: bool = Field(
+        default=False, description="True when the text was read by OCR from page images."
+    )
+    ocr_pages: list[OcrPage] = Field(
+        default_factory=list, description="Per-page OCR confidence; empty without OCR."
+    )
     status: Status = "ok"
     errors: list[Problem] = Field(default_factory=list)
     warnings: list[Problem] = Field(default_factory=list)

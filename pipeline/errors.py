@@ -26,7 +26,9 @@ CATALOGUE: dict[str, Entry] = {
     for e in [
         Entry("E101", "Filen finns inte eller kan inte läsas: {path}"),
         Entry(
-            "E102", "Filformatet stöds inte ({suffix}); attsats läser .docx, .pdf, .txt och .md."
+            "E102",
+            "Filformatet stöds inte ({suffix}); attsats läser .docx, .doc, .odt, .rtf, .pdf,"
+            " .txt och .md.",
         ),
         Entry("E103", "Filens innehåll stämmer inte med ändelsen {suffix}: {detail}"),
         Entry("E104", "Filen är skadad och kan inte läsas som {fmt}: {detail}"),
@@ -34,6 +36,16 @@ CATALOGUE: dict[str, Entry] = {
         Entry("E106", "PDF-filen saknar textlager (inskannad bild); den behöver OCR-tolkas."),
         Entry("E107", "Dokumentet innehåller ingen text."),
         Entry("E108", "Textfilen är inte giltig text i UTF-8, UTF-16 eller Windows-1252."),
+        Entry(
+            "E109",
+            "Office-filen är krypterad eller lösenordsskyddad; spara den utan lösenord och"
+            " lämna in den igen.",
+        ),
+        Entry("E110", "Filen är för stor för att läsas säkert: {detail}"),
+        Entry("E111", "Filen har otillåtet eller felaktigt innehåll och lästes inte: {detail}"),
+        Entry("E112", "OCR-tolkningen av den inskannade PDF-filen misslyckades: {detail}"),
+        Entry("E113", "Filen kunde inte konverteras med LibreOffice: {detail}"),
+        Entry("E114", "Filen är tom (0 byte)."),
         Entry("W101", 'Mallrest borttagen: "{text}"'),
         Entry("W102", "Spårad ändring: borttagen text ignorerades, infogad text togs med."),
         Entry("W103", "Sida {page} saknar textlager och lästes inte.", degrades=True),
@@ -42,6 +54,11 @@ CATALOGUE: dict[str, Entry] = {
             "W105",
             "Inga att-satser hittades i {kind}; kontrollera förslagen i originalet.",
             degrades=True,
+        ),
+        Entry(
+            "W106",
+            "Texten är OCR-tolkad från inskannade sidor (säkerhet {confidence} %);"
+            " kontrollera den mot originalet.",
         ),
         Entry(
             "W110",

@@ -174,7 +174,7 @@ def test_every_file_of_the_samples_folder_gets_a_folder_and_the_report_covers_th
     tmp_path: Path,
 ) -> None:
     """sample_docs holds each paper as .docx, .pdf and .txt (three contents under one
-    name) and two PDFs that cannot be read: one folder per file, named by the file, the
+    name), an encrypted PDF and a scan: one folder per file, named by the file, the
     format added when the name is taken; failures keep their coded error."""
     out = tmp_path / "out"
     inputs = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".docx", ".pdf", ".txt"))
@@ -191,7 +191,7 @@ def test_every_file_of_the_samples_folder_gets_a_folder_and_the_report_covers_th
         assert data["source"]["path"] == str(path)
         if data["status"] == "failed":
             codes[name] = data["errors"][0]["code"]
-    assert codes == {"krypterad": "E105", "skannad_utan_textlager": "E106"}
+    assert codes == {"krypterad": "E105"}  # the image-only sample is read by OCR
     written = report.write_report(out)
     assert [p.name for p in written] == ["rapport.html", "rapport.xlsx"]
     html = (out / "rapport.html").read_text(encoding="utf-8")

@@ -121,7 +121,10 @@ def test_an_encrypted_pdf_fails_with_e105(tmp_path: Path) -> None:
     assert (doc.status, [e.code for e in doc.errors]) == ("failed", ["E105"])
 
 
-def test_a_scan_without_text_fails_with_e106(tmp_path: Path) -> None:
+def test_a_scan_without_text_fails_with_e106_when_no_ocr_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("extractors.ocr.available", lambda: False)  # OCR: tests/test_ocr.py
     write_image_only_pdf(analyze(SEED_001), tmp_path / "s.pdf")
     doc = analyze(tmp_path / "s.pdf")
     assert (doc.status, [e.code for e in doc.errors]) == ("failed", ["E106"])

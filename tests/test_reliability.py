@@ -260,7 +260,7 @@ Inbox(Path(sys.argv[1]), Path(sys.argv[2]), settle=0, poll_interval=0.02, mode="
 
 
 def fill_inbox(folder: Path, count: int) -> dict[str, bytes]:
-    """`count` papers, every tenth empty (fails with E107), one duplicate pair."""
+    """`count` papers, every tenth empty (fails with E114), one duplicate pair."""
     folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {}
     for n in range(count):
@@ -285,7 +285,7 @@ def account(inbox_dir: Path, out: Path, files: dict[str, bytes]) -> None:
         assert places[0].read_bytes() == data
         if places[0].parent == failed:
             reason = json.loads((failed / f"{name}.reason.json").read_text(encoding="utf-8"))
-            assert reason["code"] == "E107" and data == b""
+            assert reason["code"] == "E114" and data == b""
     assert list((inbox_dir / "processing").iterdir()) == []
     analysed = [
         json.loads(p.read_text(encoding="utf-8"))["source"]["sha256"]
@@ -528,7 +528,7 @@ def test_7_a_read_only_failed_folder_sends_the_file_to_quarantine_without_a_loop
     assert take(box) == ["failed"]
     quarantined = box.outbox / ".attsats" / "karantan"
     reason = json.loads((quarantined / "tom.txt.reason.json").read_text(encoding="utf-8"))
-    assert reason["code"] == "E107"
+    assert reason["code"] == "E114"
     assert (quarantined / "tom.txt").exists()
     assert take(box) == [] and list(box.processing.iterdir()) == []
 
@@ -588,16 +588,16 @@ def test_9_a_worker_is_reused_and_a_killed_one_replaced() -> None:
         one.close()
 
 
-# Empty files: E107 in the inbox and in a batch ------------------------------------------
+# Empty files: E114 in the inbox and in a batch ------------------------------------------
 
 
-def test_an_empty_text_file_is_e107_in_the_inbox_and_in_a_batch(box: Inbox, tmp_path: Path) -> None:
+def test_an_empty_file_is_e114_in_the_inbox_and_in_a_batch(box: Inbox, tmp_path: Path) -> None:
     (box.inbox / "tom.txt").write_bytes(b"")
     assert take(box) == ["failed"]
     reason = json.loads((box.failed / "tom.txt.reason.json").read_text(encoding="utf-8"))
     assert reason == {
-        "code": "E107",
-        "message": "Dokumentet innehåller ingen text.",
+        "code": "E114",
+        "message": "Filen är tom (0 byte).",
         "attempts": 1,
         "file": "tom.txt",
     }
@@ -609,13 +609,13 @@ def test_an_empty_text_file_is_e107_in_the_inbox_and_in_a_batch(box: Inbox, tmp_
     [result] = batch.process_chunk(the_plan.todo, out)
     assert (result.state, result.code, result.message) == (
         "failed",
-        "E107",
-        "Dokumentet innehåller ingen text.",
+        "E114",
+        "Filen är tom (0 byte).",
     )
     data = json.loads((out / "tom" / ANALYSIS).read_text(encoding="utf-8"))
-    assert data["status"] == "failed" and data["errors"][0]["code"] == "E107"
+    assert data["status"] == "failed" and data["errors"][0]["code"] == "E114"
     summary = batch.summarize(the_plan, [result])
-    assert f"{folder / 'tom.txt'}: E107 Dokumentet innehåller ingen text." in summary.lines()
+    assert f"{folder / 'tom.txt'}: E114 Filen är tom (0 byte)." in summary.lines()
 
 
 # 10. Hostile names and archives -------------------------------------------------------
@@ -650,7 +650,7 @@ def hostile_archive(path: Path) -> None:
     ],
 )
 def test_10_hostile_file_names_never_crash_the_inbox(box: Inbox, name: str) -> None:
-    (box.inbox / name).write_bytes(b"")  # fails (E107): the reason file needs a name
+    (box.inbox / name).write_bytes(b"")  # fails (E114): the reason file needs a name
     (box.inbox / ("x" + name)).write_text(MOTION, encoding="utf-8")
     assert sorted(take(box)) == ["done", "failed"]
     [reason_file] = box.failed.glob("*.reason.json")

@@ -25,10 +25,13 @@ from pipeline.document import Document
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
 from pipeline.outputs.summary import summary
+from pipeline.privacy import install_log_masking
 from pipeline.service.bundles import analyze_file
 from pipeline.service.inputs import expand_inputs
 
 speak_swedish()
+install_log_masking()  # no log line of any command carries a personnummer
+
 app = typer.Typer(
     help="attsats: läser kommunala beslutsunderlag (motioner, tjänsteskrivelser, protokoll).",
     no_args_is_help=True,

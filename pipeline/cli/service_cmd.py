@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline.privacy import mask
 from pipeline.service.batch import DEFAULT_ATTEMPTS, Settings, SettingsError
 from pipeline.service.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
@@ -158,7 +159,7 @@ def batch_command(
         )
     typer.echo(f"Batch klar: {out}/")
     for line in summary["lines"]:
-        typer.echo(f"  {line}")
+        typer.echo(f"  {mask(line)}")
     if report:
         typer.echo(f"Rapport: {out / 'rapport.html'} och {out / 'rapport.xlsx'}")
 

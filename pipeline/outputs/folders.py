@@ -11,13 +11,15 @@ from pathlib import Path
 from pipeline.document import Document
 from pipeline.outputs.files import atomic_write, safe_name
 from pipeline.outputs.render import DRAFT_FILES, write_drafts
+from pipeline.privacy import mask
 
 ANALYSIS = "analysis.json"
 
 
 def name_candidates(file_name: str, sha256: str) -> list[str]:
-    """Output names for a file, best first: its stem, then with its format, then its hash."""
-    path = Path(file_name)
+    """Output names for a file, best first: its stem, then with its format, then its hash.
+    A personnummer in the name is masked."""
+    path = Path(mask(file_name))
     stem = safe_name(path.stem)
     with_format = f"{stem}-{safe_name(path.suffix.lstrip('.'))}" if path.suffix else stem
     return list(dict.fromkeys([stem, with_format, f"{with_format}-{safe_name(sha256[:8])}"]))
@@ -32,7 +34,10 @@ def write_outputs(doc: Document, folder: Path, templates_dir: Path | None = None
     """
     folder.mkdir(parents=True, exist_ok=True)
     analysis = folder / ANALYSIS
-    atomic_write(analysis, (doc.model_dump_json(indent=2) + "\n").encode("utf-8"))
+    # The paper's text is kept as read; the file's name is no part of it.
+    source = doc.source.model_copy(update={"path": mask(doc.source.path)})
+    written = doc.model_copy(update={"source": source})
+    atomic_write(analysis, (written.model_dump_json(indent=2) + "\n").encode("utf-8"))
     for name in DRAFT_FILES:
         (folder / name).unlink(missing_ok=True)
     return [analysis, *write_drafts(doc, folder, templates_dir)]

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from pipeline.document import AttSats, Criterion, Document, ElementMatch, Goal
 from pipeline.outputs.files import atomic_write
 from pipeline.outputs.summary import DOC_TYPE_NAMES
+from pipeline.privacy import drafts_keep_numbers, mask_data
 from pipeline.resources import load_patterns
 from pipeline.styrmodell.loader import load_profile
 from pipeline.styrmodell.schema import LEVEL_NAMES, Profile, ProfileError
@@ -571,8 +572,9 @@ def tables(clauses: list[dict[str, Any]], goals: list[dict[str, Any]]) -> list[d
 
 
 def assessment_records(doc: Document) -> list[dict[str, Any]]:
-    """The first assessment table (att-satser, else goals) as one dict per row, by column."""
-    found = build_context(doc)["tables"]
+    """The first assessment table (att-satser, else goals) as one dict per row, by column;
+    personnummer masked (it is published as a Prefect artifact)."""
+    found = mask_data(build_context(doc)["tables"])
     if not found:
         return []
     return [dict(zip(found[0]["columns"], row, strict=True)) for row in found[0]["rows"]]
@@ -666,11 +668,13 @@ def write_drafts(
     document with att-satser or goals. File names are fixed, never taken from the text,
     and every file is written under a temporary name and renamed into place.
     """
-    context = build_context(doc, today=today or dt.date.today())
+    full = build_context(doc, today=today or dt.date.today())
+    context = mask_data(full)  # the tables never carry a personnummer
+    draft = full if drafts_keep_numbers() else context
     outputs: list[tuple[str, Callable[[], bytes]]] = []
     if doc.doc_type in ANSWERED:
         docx_template = template_path(DOCX_TEMPLATE, templates_dir)
-        outputs.append((UTKAST, lambda: render_docx(context, docx_template)))
+        outputs.append((UTKAST, lambda: render_docx(draft, docx_template)))
     if context["tables"]:
         outputs.append((CSV, lambda: render_csv(context["tables"][0])))
         outputs.append((XLSX, lambda: render_xlsx(context["tables"])))

@@ -32,6 +32,7 @@ from pipeline.document import Diarienummer, Document
 from pipeline.outputs.files import atomic_write
 from pipeline.outputs.folders import ANALYSIS
 from pipeline.outputs.summary import DOC_TYPE_NAMES, STATUS_NAMES
+from pipeline.privacy import mask, mask_data
 from pipeline.resources import load_patterns
 from pipeline.styrmodell.loader import DEFAULT_PROFILE, load_profile
 from pipeline.styrmodell.schema import LEVEL_NAMES
@@ -86,8 +87,10 @@ def load(out: Path) -> tuple[list[Analysed], list[str]]:
     found, unreadable = [], []
     for path in sorted(out.glob(f"*/{ANALYSIS}")):
         try:
+            doc = Document.model_validate_json(path.read_bytes())
+            # The report is no place for a personnummer: its strings are masked.
             found.append(
-                Analysed(path.parent.name, Document.model_validate_json(path.read_bytes()))
+                Analysed(path.parent.name, Document.model_validate(mask_data(doc.model_dump())))
             )
         except (ValidationError, OSError):
             unreadable.append(path.parent.name)
@@ -674,4 +677,4 @@ def document_table(doc: Document) -> list[dict[str, str]]:
     rows += [(f"Mål ({level_name(g.level)})", g.text) for g in doc.goals]
     rows += [(f"Fel {e.code}", e.message) for e in doc.errors]
     rows += [(f"Varning {w.code}", w.message) for w in doc.warnings]
-    return [{"Uppgift": label, "Värde": value} for label, value in rows if value]
+    return [{"Uppgift": label, "Värde": mask(value)} for label, value in rows if value]

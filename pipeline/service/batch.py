@@ -24,6 +24,7 @@ from pipeline.outputs.files import publish, safe_name
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
 from pipeline.outputs.summary import DOC_TYPE_NAMES
+from pipeline.privacy import mask
 from pipeline.service.inputs import SKIPPED_PREFIXES, expand_inputs, is_input_name
 from pipeline.service.ledger import Ledger, sha256_of
 from pipeline.service.worker import (
@@ -306,7 +307,7 @@ def plan(
             entry = ledger.get(key)
             if key in first_seen or (entry and entry.state in ("done", "failed")):
                 first = first_seen.get(key) or (entry.name if entry else origin)
-                if first == origin:
+                if first in (origin, mask(origin)):  # the ledger keeps names masked
                     result.already.append(item)
                 else:
                     ledger.see(key, origin, "duplicate")

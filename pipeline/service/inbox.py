@@ -35,6 +35,7 @@ from pipeline.errors import message
 from pipeline.outputs.files import NAME_LIMIT, atomic_write, fit_name, move_file
 from pipeline.outputs.folders import name_candidates
 from pipeline.outputs.summary import DOC_TYPE_NAMES
+from pipeline.privacy import mask, mask_data
 from pipeline.resources import load_patterns
 from pipeline.service import worker
 from pipeline.service.batch import (
@@ -80,8 +81,9 @@ def ignored(name: str) -> bool:
 
 
 def shown(name: str) -> str:
-    """A name as the console shows it: control characters (a newline) made visible."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in name)
+    """A name as the console shows it: a personnummer masked, control characters (a newline)
+    made visible."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in mask(name))
 
 
 def files_under(path: Path) -> list[Path]:
@@ -330,7 +332,7 @@ class Inbox:
         """Move a file to `failed/` beside its reason; if `failed/` refuses it (read-only,
         full), to the outbox's quarantine; if that fails too it stays where it is and
         the ledger keeps it from being tried again."""
-        reason = {"code": code, "message": text, "attempts": attempts, "file": origin}
+        reason = mask_data({"code": code, "message": text, "attempts": attempts, "file": origin})
         data = (json.dumps(reason, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         for folder in (self.failed, self.quarantine):
             try:
@@ -370,11 +372,11 @@ class Inbox:
             entry = ledger.get(key)
             if entry and entry.state == "done" and entry.folders:
                 home = self.outbox / entry.folders[0]
-                if entry.name == origin and not (home / name).exists():
+                if entry.name == mask(origin) and not (home / name).exists():
                     move_file(path, home / name)  # finishing a run cut short
                     self.echo(f"{shown(origin)}: klar → {self.where(home)}/")
                     return "done"
-                if entry.name == origin and member:  # an archive or folder seen again
+                if entry.name == mask(origin) and member:  # an archive or folder seen again
                     path.unlink(missing_ok=True)  # its bytes are at home already
                     self.echo(f"{shown(origin)}: redan behandlad → {self.where(home)}/")
                     return "done"

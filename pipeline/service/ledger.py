@@ -19,13 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from pipeline.privacy import mask
+
 State = Literal["pending", "done", "failed", "quarantined"]
 FINISHED: tuple[State, ...] = ("done", "failed")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS contents (
     sha256 TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
+    name TEXT NOT NULL,  -- personnummer masked (pipeline.privacy), as everywhere here
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     folders TEXT NOT NULL DEFAULT '[]',
@@ -109,7 +111,7 @@ class Ledger:
             " VALUES (?, ?, 'pending', 1, ?, ?)"
             " ON CONFLICT(sha256) DO UPDATE SET state = 'pending',"
             " attempts = attempts + 1, updated = excluded.updated",
-            (sha256, name, stamp, stamp),
+            (sha256, mask(name), stamp, stamp),
         )
         return self.db.execute(
             "SELECT attempts FROM contents WHERE sha256 = ?", (sha256,)
@@ -134,14 +136,21 @@ class Ledger:
         self.db.execute(
             "UPDATE contents SET state = ?, folders = ?, code = ?, message = ?, updated = ?"
             " WHERE sha256 = ?",
-            (state, json.dumps(list(folders)), code, message, now(), sha256),
+            (
+                state,
+                json.dumps(list(folders)),
+                code,
+                None if message is None else mask(message),
+                now(),
+                sha256,
+            ),
         )
 
     def see(self, sha256: str, path: str, kind: str) -> None:
         """Record a sighting: `new` work, a `duplicate` of known content, ..."""
         self.db.execute(
             "INSERT INTO sightings (sha256, path, kind, at) VALUES (?, ?, ?, ?)",
-            (sha256, path, kind, now()),
+            (sha256, mask(path), kind, now()),
         )
 
     def reserve(self, sha256: str, candidates: Iterable[str], taken: Callable[[str], bool]) -> str:
