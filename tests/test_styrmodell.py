@@ -220,3 +220,20 @@ def test_every_municipal_profile_is_checked_against_its_documents() -> None:
     """A new municipal profile names here where its governance documents can be read."""
     municipal = set(profile_paths()) - {DEFAULT_PROFILE, "ange"}
     assert municipal == {p for p, _ in QUOTED}
+
+
+def test_a_profile_error_is_swedish_with_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "min_kommun.yaml"
+    path.write_text(
+        "id: min_kommun\nname: Min kommun\nmunicipality: Min\nextends: generisk\n"
+        "description: Prov.\nelements:\n  - id: a\n    name: A\n    level: bogus\n"
+        "    description: Ett element.\n    okant: 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProfileError) as raised:
+        read_profile(path)
+    message = str(raised.value)
+    assert f"{path}:9: elements.0.level: ska vara ett av 'vision'" in message
+    assert f"{path}:11: elements.0.okant: okänt fält" in message
+    assert f"{path}:7: elements.0.quote: fältet saknas" in message
+    assert not re.search(r"Input should|Field required|Extra inputs", message)

@@ -8,9 +8,11 @@ municipality, else the generic one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -51,10 +53,60 @@ def read_profile(path: Path) -> Profile:
     try:
         return Profile.model_validate(data)
     except ValidationError as error:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'profil'}: {e['msg']}" for e in error.errors()
+        text = path.read_text(encoding="utf-8")
+        details = "\n".join(
+            f"  {path}:{line_of(text, e['loc'])}: {'.'.join(map(str, e['loc'])) or 'profil'}: "
+            f"{swedish_error(e)}"
+            for e in error.errors()
         )
-        raise ProfileError(f"Styrmodellen {path} följer inte schemat: {details}") from error
+        raise ProfileError(f"Styrmodellen {path} följer inte schemat:\n{details}") from error
+
+
+# pydantic's error types in Swedish; a type not listed keeps pydantic's own words.
+ERROR_TYPES = {
+    "missing": "fältet saknas",
+    "extra_forbidden": "okänt fält",
+    "string_type": "ska vara text",
+    "int_type": "ska vara ett heltal",
+    "int_parsing": "ska vara ett heltal",
+    "float_type": "ska vara ett tal",
+    "float_parsing": "ska vara ett tal",
+    "bool_type": "ska vara true eller false",
+    "bool_parsing": "ska vara true eller false",
+    "list_type": "ska vara en lista",
+    "dict_type": "ska vara en mappning",
+    "model_type": "ska vara en mappning",
+    "too_short": "har för få delar",
+    "string_too_short": "får inte vara tom",
+}
+
+
+def swedish_error(error: Mapping[str, Any]) -> str:
+    """One validation error in Swedish: the schema's own checks already speak Swedish."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "literal_error":
+        return f"ska vara ett av {ctx.get('expected', '')}".replace(" or ", " eller ")
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", error["msg"]))
+    return ERROR_TYPES.get(kind, error["msg"])
+
+
+def line_of(text: str, loc: tuple[Any, ...]) -> int:
+    """The line (from 1) of the YAML node at `loc`, or of the nearest node above it that
+    exists (a missing field is reported at the mapping that lacks it)."""
+    node = yaml.compose(text)
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if part < len(node.value) else None
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
 
 
 def profile_paths() -> dict[str, Path]:
