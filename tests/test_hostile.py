@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -213,3 +214,27 @@ def test_a_file_over_the_size_limit_is_not_read(
     path.write_text("Motion om cykelbanor\n" * 100, encoding="utf-8")
     doc = read_document(path)
     assert [e.code for e in doc.errors] == ["E110"]
+
+
+def test_hostile_files_dropped_in_the_inbox_each_end_in_failed_with_their_code(
+    corpus: tuple[Path, dict[str, str], Path], tmp_path: Path
+) -> None:
+    """Issue 14, item 8, end to end: the inbox's isolated worker reads each hostile file; each
+    ends in failed/ with its reason code within 120 s, and no output holds the canary."""
+    from pipeline.service.inbox import Inbox
+
+    folder, expected, _ = corpus
+    box = Inbox(tmp_path / "in", tmp_path / "out", settle=0, mode="poll")
+    for name in expected:
+        shutil.copy(folder / name, box.inbox / name)
+    started = time.monotonic()
+    box.run(once=True)
+    assert time.monotonic() - started < 120
+    reasons = {
+        p.name.removesuffix(".reason.json"): json.loads(p.read_text(encoding="utf-8"))["code"]
+        for p in box.failed.glob("*.reason.json")
+    }
+    assert reasons == expected
+    written = b"".join(p.read_bytes() for p in box.outbox.rglob("*") if p.is_file())
+    written += b"".join(p.read_bytes() for p in box.failed.glob("*.reason.json"))
+    assert CANARY.encode() not in written
