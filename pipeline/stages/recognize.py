@@ -649,6 +649,7 @@ def printed_kind(doc: Document) -> str | None:
 
 def recognize(doc: Document) -> Document:
     doc.doc_type = doc_type(doc)  # type: ignore[assignment]
+    doc.printed_kind = printed_kind(doc) if doc.doc_type == "okand" else None
     doc.diarienummer = diarienummer(doc)
     doc.dates = dates(doc)
     doc.municipality = municipality(doc)
