@@ -536,3 +536,73 @@ def test_a_date_whose_kind_follows_it() -> None:
         "Karin Ek (C) har den 12 januari 2024 inkommit med en motion.",
     )
     assert [(d.kind, str(d.date)) for d in doc.dates] == [("inkom", "2024-01-12")]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # A date in the heading line names the paper's date.
+        (
+            (
+                "Medborgarförslag att behandlas av kommunfullmäktige i Norrvik onsdagen "
+                "12 dec 2018 kl. 18.30",
+                "Vi föreslår att kommunen bygger en gångbro.",
+            ),
+            ("medborgarforslag", "2018-12-12", "12 dec 2018"),
+        ),
+        # A signature with the month and year only.
+        (
+            (
+                "Motion om fler bänkar",
+                "Vi föreslår att kommunen ställer ut bänkar.",
+                "Norrvik i mars 2014",
+                "Anna Berg (C)",
+            ),
+            ("motion", "2014-03-01", "mars 2014"),
+        ),
+        # A year-less signature date takes the year of the paper's own Dnr.
+        (
+            (
+                "Motion om fler bänkar",
+                "Dnr KS 2025/112",
+                "Vi föreslår att kommunen ställer ut bänkar.",
+                "Norrvik den 4 februari",
+                "Anna Berg (C)",
+            ),
+            ("motion", "2025-02-04", "4 februari"),
+        ),
+    ],
+)
+def test_a_proposal_dated_in_its_heading_or_in_part(
+    texts: tuple[str, ...], expected: tuple[str, str, str]
+) -> None:
+    doc = paper(*texts)
+    assert expected in [(d.kind, str(d.date), d.raw) for d in doc.dates]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # A month and year in running prose refers to something else.
+        (
+            "Motion om fartdämpning",
+            "Vi uttryckte redan i januari 2017 ett förslag om fartdämpande åtgärder.",
+            "Vi föreslår att kommunen sätter upp farthinder.",
+        ),
+        # A year-less day and month with no year anywhere in the paper stays undated.
+        (
+            "Motion om fler bänkar",
+            "Vi föreslår att kommunen ställer ut bänkar.",
+            "Norrvik den 4 februari",
+        ),
+        # A sentence among the first lines is no heading.
+        (
+            "Motion om laddplatser",
+            "Kommunfullmäktige beslutade den 12 mars 2019 om en plan för laddplatser.",
+            "Vi föreslår att planen följs upp.",
+        ),
+    ],
+)
+def test_a_proposal_without_a_date_of_its_own(texts: tuple[str, ...]) -> None:
+    doc = paper(*texts)
+    assert [d for d in doc.dates if d.kind == doc.doc_type] == []
