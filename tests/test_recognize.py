@@ -606,3 +606,41 @@ def test_a_proposal_dated_in_its_heading_or_in_part(
 def test_a_proposal_without_a_date_of_its_own(texts: tuple[str, ...]) -> None:
     doc = paper(*texts)
     assert [d for d in doc.dates if d.kind == doc.doc_type] == []
+
+
+def test_a_follow_up_report_is_named_by_its_running_header() -> None:
+    doc = paper(
+        "Uppföljning mål",
+        "Kommunens främsta styrdokument är visionen.",
+        "Övergripande mål",
+        "Beslutats av",
+        "Kommunfullmäktige",
+        furniture=("Kommunstyrelsen Norrviks kommun", "Delårsrapport augusti 2024"),
+    )
+    assert doc.doc_type == "styrdokument"
+    assert doc.title == "Delårsrapport augusti 2024"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "MISSIV 1(1) LJ2013/154 Förvaltningsnamn Landstingsfullmäktige Motion: Hur har "
+            "jämställdheten påverkats av vårdval? I en motion till landstingsfullmäktige "
+            "föreslår Inga Jonasson att det genomförs jämställdhetsanalyser inom alla enheter "
+            "inom vårdvalet. Allmänpolitiska utskottet har avgivit yttrande. Förslag till beslut "
+            "Landstingsstyrelsen föreslår landstingsfullmäktige besluta att avslå motionen.",
+            "Motion: Hur har jämställdheten påverkats av vårdval?",
+        ),
+        # No stop within a title's length: no title guessed from the flattened page.
+        (
+            "MISSIV 1(1) Landstingsfullmäktige Motion om fler bänkar i parken I en motion till "
+            "landstingsfullmäktige föreslår Inga Jonasson att det ställs ut bänkar i alla parker "
+            "och att bänkarna målas gröna och att de ses över varje vår och höst av förvaltningen "
+            "som ansvarar. Landstingsstyrelsen föreslår landstingsfullmäktige besluta att avslå.",
+            None,
+        ),
+    ],
+)
+def test_the_title_inside_a_flattened_page(line: str, expected: str | None) -> None:
+    assert paper(line).title == expected

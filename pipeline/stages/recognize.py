@@ -71,6 +71,10 @@ class Rules:
     name: re.Pattern[str]
     not_title: list[re.Pattern[str]]
     kind_led_title: re.Pattern[str]
+    report_title: re.Pattern[str]
+    flattened_words: int
+    inline_title: re.Pattern[str]
+    inline_title_words: int
     title_label: re.Pattern[str]
     title_furniture: re.Pattern[str]
 
@@ -151,6 +155,10 @@ def rules() -> Rules:
         name=re.compile(rf"^{data['name']}$"),
         not_title=compile_all(data["not_title"]),
         kind_led_title=re.compile(data["kind_led_title"], FLAGS),
+        report_title=re.compile(data["report_title"], FLAGS),
+        flattened_words=data["flattened_words"],
+        inline_title=re.compile(data["inline_title"], FLAGS),
+        inline_title_words=data["inline_title_words"],
         title_label=re.compile(data["title_label"], FLAGS),
         title_furniture=re.compile(data["title_furniture"], FLAGS),
     )
@@ -647,7 +655,7 @@ def title(doc: Document) -> str | None:
     if doc.doc_type == "styrdokument":
         rule = next(t for t in r.doc_types if t.name == "styrdokument")
         for p in doc.furniture:
-            if any(pattern.search(p.text) for pattern in rule.top):
+            if any(pattern.search(p.text) for pattern in rule.top) or r.report_title.search(p.text):
                 return r.title_furniture.sub("", p.text).strip()
         for p in paragraphs[: r.first_paragraphs]:
             if any(pattern.search(p.text) for pattern in rule.first):
@@ -656,7 +664,21 @@ def title(doc: Document) -> str | None:
         candidate = title_candidate(text)
         if is_title(candidate):
             return candidate
+        if found := inline_title(text):
+            return found
     return None
+
+
+def inline_title(text: str) -> str | None:
+    """The title inside a page flattened into one long line: a kind-led span up to its
+    first question mark or full stop ("Motion: Hur har ... vårdval?"), the stop dropped."""
+    r = rules()
+    if len(text.split()) <= r.flattened_words:
+        return None
+    m = r.inline_title.search(text)
+    if m is None or len(m.group(0).split()) > r.inline_title_words:
+        return None
+    return m.group(0).rstrip(".")
 
 
 def top_lines(doc: Document, standard_headings: bool = False) -> list[str]:
