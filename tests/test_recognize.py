@@ -644,3 +644,26 @@ def test_a_follow_up_report_is_named_by_its_running_header() -> None:
 )
 def test_the_title_inside_a_flattened_page(line: str, expected: str | None) -> None:
     assert paper(line).title == expected
+
+
+def test_a_bare_kind_line_and_its_address_name_a_paper_without_a_subject() -> None:
+    doc = paper(
+        "Motion",
+        "Till Kommunfullmäktige i Norrviks kommun",
+        "Vi socialdemokrater värnar om demokrati.",
+        "Vi föreslår fullmäktige besluta",
+        "att motionen bereds i styrelsen.",
+        "För den socialdemokratiska gruppen",
+    )
+    assert doc.title == "Motion till Kommunfullmäktige i Norrviks kommun"
+
+
+def test_a_subject_line_under_the_address_is_the_title() -> None:
+    doc = paper(
+        "Medborgarförslag",
+        "Till Kommunfullmäktige i Norrviks kommun",
+        "Inkom 2024-03-18",
+        "Medborgarförslag om en tillgänglig lekplats i Strandparken",
+        "Lekplatsen i Strandparken är i dag svår att använda för barn som använder rullstol.",
+    )
+    assert doc.title == "Medborgarförslag om en tillgänglig lekplats i Strandparken"

@@ -72,6 +72,8 @@ class Rules:
     not_title: list[re.Pattern[str]]
     kind_led_title: re.Pattern[str]
     report_title: re.Pattern[str]
+    bare_kind_line: re.Pattern[str]
+    address_line: re.Pattern[str]
     flattened_words: int
     inline_title: re.Pattern[str]
     inline_title_words: int
@@ -156,6 +158,8 @@ def rules() -> Rules:
         not_title=compile_all(data["not_title"]),
         kind_led_title=re.compile(data["kind_led_title"], FLAGS),
         report_title=re.compile(data["report_title"], FLAGS),
+        bare_kind_line=re.compile(data["bare_kind_line"], FLAGS),
+        address_line=re.compile(data["address_line"], FLAGS),
         flattened_words=data["flattened_words"],
         inline_title=re.compile(data["inline_title"], FLAGS),
         inline_title_words=data["inline_title_words"],
@@ -660,13 +664,36 @@ def title(doc: Document) -> str | None:
         for p in paragraphs[: r.first_paragraphs]:
             if any(pattern.search(p.text) for pattern in rule.first):
                 return p.text
-    for text in top_lines(doc)[: r.top_paragraphs]:
+    top = top_lines(doc)[: r.top_paragraphs]
+    for i, text in enumerate(top):
+        if (addressed := addressed_kind(top, i)) is not None:
+            return addressed
         candidate = title_candidate(text)
         if is_title(candidate):
             return candidate
         if found := inline_title(text):
             return found
     return None
+
+
+def addressed_kind(top: list[str], i: int) -> str | None:
+    """A bare kind line with the address under it and no subject line after that
+    ("Motion" / "Till Kommunfullmäktige i X" / prose): "Motion till Kommunfullmäktige i X"."""
+    r = rules()
+    lines = [t.strip() for t in top[i:]]
+    if (
+        i >= r.first_paragraphs
+        or len(lines) < 2
+        or not r.bare_kind_line.match(lines[0])
+        or not r.address_line.match(lines[1])
+    ):
+        return None
+    # Short lines after the address are its letterhead ("Inkom 2024-03-18"); the first
+    # longer line is the subject, if it reads as a title, else the paper has begun.
+    following = [t for t in lines[2:] if len(t.split()) > 4]
+    if following and is_title(title_candidate(following[0])):
+        return None
+    return f"{lines[0]} {lines[1][0].lower()}{lines[1][1:]}"
 
 
 def inline_title(text: str) -> str | None:
