@@ -317,6 +317,13 @@ class Document(Model):
     errors: list[Problem] = Field(default_factory=list)
     warnings: list[Problem] = Field(default_factory=list)
     doc_type: DocType = "okand"
+    printed_kind: str | None = Field(
+        default=None,
+        description=(
+            "What an `okand` paper calls itself, as printed (Interpellation, Initiativärende,"
+            " Reservation); null otherwise. Since 1.2."
+        ),
+    )
     title: str | None = None
     municipality: str | None = None
     organ: str | None = None

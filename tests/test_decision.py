@@ -332,3 +332,44 @@ def test_the_decision_ends_at_the_signature_headings() -> None:
     )
     assert doc.decision.outcome == "remiss"
     assert doc.title == "§ 12 Motion om skolskjuts"
+
+
+@pytest.mark.parametrize(
+    ("lines", "printed_kind"),
+    [
+        (
+            (
+                "Motion till Kommunfullmäktige: Inrättande av ett pensionärsråd",
+                "Förslag till beslut:",
+                "Vi föreslår att kommunfullmäktige beslutar:",
+                "Att inrätta ett kommunalt pensionärsråd.",
+            ),
+            None,
+        ),
+        (
+            (
+                "2025-01-15",
+                "Initiativärende i Kommunstyrelsen",
+                "Ansökan om investeringsstöd för kommunal beredskap",
+                "Förslag till beslut:",
+                "Kommunstyrelsen skickar in intresseanmälan till Länsstyrelsen.",
+            ),
+            "Initiativärende",
+        ),
+        (
+            (
+                "Medborgarförslag om en lekplats i Norrvik",
+                "Förslag till beslut",
+                "Kommunen bygger en lekplats vid skolan.",
+            ),
+            None,
+        ),
+    ],
+)
+def test_a_paper_that_proposes_decides_nothing(
+    lines: tuple[str, ...], printed_kind: str | None
+) -> None:
+    """The proposal heading of a motion or a member's initiative is its own proposal."""
+    doc = paper(*map(text, lines))
+    assert doc.printed_kind == printed_kind
+    assert doc.decision is None

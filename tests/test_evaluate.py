@@ -20,6 +20,8 @@ from pipeline.document import (
     Decision,
     Document,
     Goal,
+    Paragraph,
+    Section,
     Source,
 )
 from pipeline.evaluation import routes as routes_module
@@ -160,9 +162,41 @@ def test_a_motion_is_dated_by_a_date_of_its_own(doc_type: str, kind: str | None,
     dates = (
         [DateMention(kind=kind, date=dt.date(2025, 2, 4), raw="4 februari 2025")] if kind else []
     )
-    score = score_document(gold(doc_type=doc_type), document(doc_type=doc_type, dates=dates), "txt")
+    printed = [Section(heading=None, level=0, paragraphs=[para("Norrvik den 4 februari 2025")])]
+    doc = document(doc_type=doc_type, dates=dates, sections=printed)
+    score = score_document(gold(doc_type=doc_type), doc, "txt")
     assert score.fields["motion_dates"].tp == hit
     assert ("motion_dates" in score.misses) == (not hit)
+
+
+def para(text: str) -> Paragraph:
+    return Paragraph(text=text, page=1, index=0)
+
+
+@pytest.mark.parametrize(
+    ("lines", "counted"),
+    [
+        (["Vi föreslår att kommunen sätter upp bänkar.", "Norrvik 2010-03-15"], True),
+        (["Jag lämnade den 4 februari 2025 in ett förslag om bänkar."], True),
+        (["Norrvik i mars 2014", "Anna Berg (C)"], True),
+        (["Norrvik den 4 februari", "Anna Berg (C)"], True),
+        (["Motion 080331:"], True),
+        (["Medborgarförslag till kommunfullmäktige onsdagen 12 dec 2018 kl. 18.30"], True),
+        # Running prose with a month and a year, a span of years: no date of the paper's.
+        (["Vi skrev redan i januari 2017 till nämnden om farthinder på vägen."], False),
+        (["att kommunen investerar 8 miljoner under perioden 2019-2023 i solceller."], False),
+        (["För den kristdemokratiska fullmäktigegruppen", "Anna Berg, Ledamot i kf"], False),
+    ],
+)
+def test_a_motion_that_prints_no_date_is_not_counted_for_motion_dates(
+    lines: list[str], counted: bool
+) -> None:
+    """The denominator: papers that print a date-like string, whether attsats reads it
+    or not (here it reads none, so a counted paper is a miss)."""
+    doc = document(sections=[Section(heading=None, level=0, paragraphs=list(map(para, lines)))])
+    score = score_document(gold(), doc, "txt")
+    assert ("motion_dates" in score.fields) == counted
+    assert ("motion_dates" in score.misses) == counted
 
 
 def test_other_papers_are_not_counted_for_motion_dates() -> None:

@@ -46,6 +46,10 @@ def patterns() -> dict:
     }
 
 
+# Papers with no organ's voice in them: what they put forward is never a decision.
+PROPOSING_TYPES = ("motion", "medborgarforslag", "kallelse")
+
+
 def decision_section(doc: Document) -> Section | None:
     """The first non-empty section under a decision heading (a proposal heading after)."""
     kinds = ("decision", "proposal") if doc.doc_type == "protokoll" else ("proposal", "decision")
@@ -216,9 +220,16 @@ def adopted_outcome(doc: Document, decision: Section) -> str | None:
     return None
 
 
+def decides_nothing(doc: Document) -> bool:
+    """A paper that only proposes or comments: a motion or medborgarförslag (its own
+    "Förslag till beslut" is its att-satser), a member's paper printed as its own kind
+    (initiativärende, interpellation, reservation: `printed_kind`), and an agenda, whose
+    proposals belong to its items (kallelse stage)."""
+    return doc.doc_type in PROPOSING_TYPES or doc.printed_kind is not None
+
+
 def extract_decision(doc: Document) -> Document:
-    # An agenda's proposals belong to its items (kallelse stage), not to the agenda.
-    if doc.doc_type == "kallelse":
+    if decides_nothing(doc):
         return doc
     section = decision_section(doc)
     adopted = None

@@ -52,6 +52,10 @@ class Rules:
     compact_line: re.Pattern[str]
     place_date: re.Pattern[str]
     own_date_first_paragraphs: int
+    heading_words: int
+    own_date_last_paragraphs: int
+    month_year: re.Pattern[str]
+    day_month: re.Pattern[str]
     municipality: re.Pattern[str]
     region: re.Pattern[str]
     municipality_places: list[re.Pattern[str]]
@@ -67,6 +71,12 @@ class Rules:
     name: re.Pattern[str]
     not_title: list[re.Pattern[str]]
     kind_led_title: re.Pattern[str]
+    report_title: re.Pattern[str]
+    bare_kind_line: re.Pattern[str]
+    address_line: re.Pattern[str]
+    flattened_words: int
+    inline_title: re.Pattern[str]
+    inline_title_words: int
     title_label: re.Pattern[str]
     title_furniture: re.Pattern[str]
 
@@ -123,6 +133,14 @@ def rules() -> Rules:
         compact_line=re.compile(data["dates"]["compact_line"]),
         place_date=re.compile(data["dates"]["place_date"]),
         own_date_first_paragraphs=data["dates"]["own_date_first_paragraphs"],
+        heading_words=data["dates"]["heading_words"],
+        own_date_last_paragraphs=data["dates"]["own_date_last_paragraphs"],
+        month_year=re.compile(
+            data["dates"]["month_year"].replace("{months}", "|".join(month_words)), FLAGS
+        ),
+        day_month=re.compile(
+            data["dates"]["day_month"].replace("{months}", "|".join(month_words)), FLAGS
+        ),
         municipality=re.compile(data["municipality"]),
         region=re.compile(data["region"]),
         municipality_places=[re.compile(p, re.MULTILINE) for p in data["municipality_places"]],
@@ -139,6 +157,12 @@ def rules() -> Rules:
         name=re.compile(rf"^{data['name']}$"),
         not_title=compile_all(data["not_title"]),
         kind_led_title=re.compile(data["kind_led_title"], FLAGS),
+        report_title=re.compile(data["report_title"], FLAGS),
+        bare_kind_line=re.compile(data["bare_kind_line"], FLAGS),
+        address_line=re.compile(data["address_line"], FLAGS),
+        flattened_words=data["flattened_words"],
+        inline_title=re.compile(data["inline_title"], FLAGS),
+        inline_title_words=data["inline_title_words"],
         title_label=re.compile(data["title_label"], FLAGS),
         title_furniture=re.compile(data["title_furniture"], FLAGS),
     )
@@ -375,27 +399,105 @@ def date_candidates(text: str) -> list[tuple[re.Match[str], tuple[int, int, int]
     return found
 
 
-def is_own_date_line(text: str, position: int) -> bool:
-    """A line that dates the paper itself: a place and a date (a signature), or a short
-    line among the first ("Motion 2024-09-09", "080331:")."""
+def is_heading_line(text: str, position: int) -> bool:
+    """A line among the first that names the paper rather than says something: no
+    closing stop and short ("Medborgarförslag ... onsdagen 12 dec 2018 kl. 18.30")."""
     r = rules()
-    return bool(r.place_date.match(text.strip())) or (
-        position < r.own_date_first_paragraphs and len(text.split()) <= 4
+    text = text.strip()
+    return (
+        0 <= position < r.own_date_first_paragraphs
+        and not text.endswith((".", "!", "?", ":", ";"))
+        and len(text.split()) <= r.heading_words
     )
 
 
+def is_own_date_line(text: str, position: int) -> bool:
+    """A line that dates the paper itself: a place and a date (a signature), a short
+    line among the first ("Motion 2024-09-09", "080331:") or a heading among them."""
+    r = rules()
+    return (
+        bool(r.place_date.match(text.strip()))
+        or (0 <= position < r.own_date_first_paragraphs and len(text.split()) <= 4)
+        or is_heading_line(text, position)
+    )
+
+
+def body_lines(doc: Document) -> list[str]:
+    """The body in reading order with the section headings in their place: a title set as
+    a heading (Word's Heading 1) may hold the paper's date."""
+    lines: list[str] = []
+    for section in doc.sections:
+        if section.heading:
+            lines.append(section.heading)
+        lines += [p.text for p in section.paragraphs]
+    return lines
+
+
+def paper_year(doc: Document, full: list[DateMention]) -> int | None:
+    """The year a year-less date belongs to: the paper's own Dnr's year, else the latest of
+    its full dates, else the one year it prints, if it prints only one."""
+    for dnr in doc.diarienummer[:1]:
+        if dnr.year and 1900 < int(dnr.year) < 2100:
+            return int(dnr.year)
+    if full:
+        return max(d.date.year for d in full)
+    years = {
+        int(y)
+        for line in [*(p.text for p in doc.furniture), *body_lines(doc)]
+        for y in re.findall(r"(?<![\d-])((?:19|20)\d\d)(?![\d-])", line)
+    }
+    return years.pop() if len(years) == 1 else None
+
+
+def part_dates(
+    doc: Document, lines: list[tuple[int, str]], full: list[DateMention]
+) -> list[DateMention]:
+    """A proposal's own date printed in part on a line that dates it: "mars 2014" (its
+    first day stands for the month), "Norrvik den 4 februari" (the paper's year)."""
+    r = rules()
+    found: list[DateMention] = []
+    year = None
+    last = len(lines) - r.own_date_last_paragraphs
+    for position, text in lines:
+        signature = position >= last and len(text.split()) <= 4
+        if not (is_own_date_line(text, position) or signature):
+            continue
+        for m in r.month_year.finditer(text):
+            if r.long_date.search(text[max(0, m.start() - 4) : m.end()]):
+                continue
+            month = r.months[m.group(1).lower()]
+            found.append(
+                DateMention(
+                    kind=doc.doc_type, date=dt.date(int(m.group(2)), month, 1), raw=m.group(0)
+                )
+            )
+        for m in r.day_month.finditer(text):
+            year = year or paper_year(doc, full)
+            month = r.months[m.group(2).lower()]
+            if year and is_valid_date(year, month, int(m.group(1))):
+                found.append(
+                    DateMention(
+                        kind=doc.doc_type,
+                        date=dt.date(year, month, int(m.group(1))),
+                        raw=m.group(0),
+                    )
+                )
+    return found
+
+
 def dates(doc: Document) -> list[DateMention]:
-    """Every date with its kind; a motion's or medborgarförslag's own date (its signature
-    or letterhead date, or its "Datum") takes the paper's type as kind."""
+    """Every date with its kind; a motion's or medborgarförslag's own date (its signature,
+    letterhead or heading date, or its "Datum") takes the paper's type as kind; where it
+    prints none in full, a part date on such a line ("mars 2014", "den 4 februari")."""
     r = rules()
     found: list[DateMention] = []
     seen: set[tuple[str, dt.date]] = set()
     previous = ""
     proposal = doc.doc_type in ("motion", "medborgarforslag")
-    body = doc.paragraphs()
-    for position, paragraph in enumerate([*doc.furniture, *body]):
-        text = paragraph.text
-        position -= len(doc.furniture)
+    furniture = [p.text for p in doc.furniture]
+    body = body_lines(doc)
+    for position, text in enumerate([*furniture, *body]):
+        position -= len(furniture)
         for m, (year, month, day) in date_candidates(text):
             if not is_valid_date(year, month, day):
                 continue
@@ -429,6 +531,12 @@ def dates(doc: Document) -> list[DateMention]:
                 seen.add((kind, date))
                 found.append(DateMention(kind=kind, date=date, raw=m.group(0)))
         previous = text
+    if proposal and not any(d.kind == doc.doc_type for d in found):
+        lines = [(i, text) for i, text in enumerate(body)]
+        for mention in part_dates(doc, lines, found):
+            if (mention.kind, mention.date) not in seen:
+                seen.add((mention.kind, mention.date))
+                found.append(mention)
     return found
 
 
@@ -551,16 +659,53 @@ def title(doc: Document) -> str | None:
     if doc.doc_type == "styrdokument":
         rule = next(t for t in r.doc_types if t.name == "styrdokument")
         for p in doc.furniture:
-            if any(pattern.search(p.text) for pattern in rule.top):
+            if any(pattern.search(p.text) for pattern in rule.top) or r.report_title.search(p.text):
                 return r.title_furniture.sub("", p.text).strip()
         for p in paragraphs[: r.first_paragraphs]:
             if any(pattern.search(p.text) for pattern in rule.first):
                 return p.text
-    for text in top_lines(doc)[: r.top_paragraphs]:
+    top = top_lines(doc)[: r.top_paragraphs]
+    for i, text in enumerate(top):
+        if (addressed := addressed_kind(top, i)) is not None:
+            return addressed
         candidate = title_candidate(text)
         if is_title(candidate):
             return candidate
+        if found := inline_title(text):
+            return found
     return None
+
+
+def addressed_kind(top: list[str], i: int) -> str | None:
+    """A bare kind line with the address under it and no subject line after that
+    ("Motion" / "Till Kommunfullmäktige i X" / prose): "Motion till Kommunfullmäktige i X"."""
+    r = rules()
+    lines = [t.strip() for t in top[i:]]
+    if (
+        i >= r.first_paragraphs
+        or len(lines) < 2
+        or not r.bare_kind_line.match(lines[0])
+        or not r.address_line.match(lines[1])
+    ):
+        return None
+    # Short lines after the address are its letterhead ("Inkom 2024-03-18"); the first
+    # longer line is the subject, if it reads as a title, else the paper has begun.
+    following = [t for t in lines[2:] if len(t.split()) > 4]
+    if following and is_title(title_candidate(following[0])):
+        return None
+    return f"{lines[0]} {lines[1][0].lower()}{lines[1][1:]}"
+
+
+def inline_title(text: str) -> str | None:
+    """The title inside a page flattened into one long line: a kind-led span up to its
+    first question mark or full stop ("Motion: Hur har ... vårdval?"), the stop dropped."""
+    r = rules()
+    if len(text.split()) <= r.flattened_words:
+        return None
+    m = r.inline_title.search(text)
+    if m is None or len(m.group(0).split()) > r.inline_title_words:
+        return None
+    return m.group(0).rstrip(".")
 
 
 def top_lines(doc: Document, standard_headings: bool = False) -> list[str]:
@@ -649,6 +794,7 @@ def printed_kind(doc: Document) -> str | None:
 
 def recognize(doc: Document) -> Document:
     doc.doc_type = doc_type(doc)  # type: ignore[assignment]
+    doc.printed_kind = printed_kind(doc) if doc.doc_type == "okand" else None
     doc.diarienummer = diarienummer(doc)
     doc.dates = dates(doc)
     doc.municipality = municipality(doc)
