@@ -35,6 +35,8 @@ PROSE_GAP = 3.0  # ... or of two prose columns, whose paragraphs have space betw
 PROSE_COLUMN = 0.3  # each prose column is at least this share of the text width
 PROSE_FILL = 0.6  # ... and its lines mostly fill this share of the column
 ROW_BREAK = 1.3  # inside a table, a line spacing this much above the tightest starts a row
+EDGE = 0.5  # points: how close two cell edges must be to count as the same
+BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that breaks words
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Segment:
     x0: float
     x1: float
     text: str
+    lead: float = 0.0  # width of the first character, to tell whether it fit on the line above
 
 
 @dataclass
@@ -116,14 +119,18 @@ def segments_of(words: list[dict], size: float) -> list[Segment]:
             last = segments[-1]
             last.text, last.x1 = f"{last.text} {word['text']}", max(last.x1, word["x1"])
         else:
-            segments.append(Segment(x0=word["x0"], x1=word["x1"], text=word["text"]))
+            chars = word.get("chars") or []
+            lead = chars[0]["x1"] - chars[0]["x0"] if chars else 0.0
+            segments.append(Segment(x0=word["x0"], x1=word["x1"], text=word["text"], lead=lead))
     return segments
 
 
 def printed_lines(page, exclude: list[tuple[float, float, float, float]]) -> list[PrintedLine]:
     words = [
         w
-        for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
+        for w in page.extract_words(
+            extra_attrs=["size", "fontname"], keep_blank_chars=False, return_chars=True
+        )
         if w["text"].strip()
         and not any(
             x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
@@ -287,17 +294,21 @@ def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:
     return True
 
 
-def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
+def table_rows(
+    grid: Grid, lines: list[PrintedLine], reach: list[tuple[float, float]] | None = None
+) -> list[list[str]]:
     """Rows of a table without ruling lines: a wider line spacing starts a row; where the
-    spacing is even, a line with its first column filled does."""
+    spacing is even, a line with its first column filled does. `reach` holds the (x0, x1)
+    of every table cell line in the document when its typesetter breaks words inside cells
+    (how far a column's text reaches on any page measures its right edge), else None."""
     stretch = lines[grid.start : grid.end]
     pitches = [b.top - a.top for a, b in zip(stretch, stretch[1:], strict=False)]
     tight = min(pitches) if pitches else 0.0
     spaced = any(p > ROW_BREAK * tight for p in pitches)
     width = len(grid.columns)
-    rows: list[list[list[str]]] = []
+    rows: list[list[list[Segment]]] = []
     for k, line in enumerate(stretch):
-        cells = {column_of(s, grid.columns, line.size): s.text for s in line.segments}
+        cells = {column_of(s, grid.columns, line.size): s for s in line.segments}
         new_row = (
             not rows
             or (spaced and pitches[k - 1] > ROW_BREAK * tight)
@@ -310,13 +321,68 @@ def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
     result = []
     for row in rows:
         texts = []
-        for parts in row:
-            text = parts[0] if parts else ""
-            for part in parts[1:]:
-                text = join_two(text, part)
+        for k, parts in enumerate(row):
+            edge = cell_edge(grid.columns, k, reach or [])
+            text = parts[0].text if parts else ""
+            for above, part in zip(parts, parts[1:], strict=False):
+                broken = reach is not None and broken_word(above, part, edge)
+                text = text + part.text if broken else join_two(text, part.text)
             texts.append(normalize_space(text))
         result.append(texts)
     return result
+
+
+def cell_edge(
+    columns: list[list[float]], k: int, reach: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """Column `k`'s left edge and its right edge: how far the cell lines starting at the
+    same left edge reach on any page (short of the next column)."""
+    left = columns[k][0]
+    limit = columns[k + 1][0] if k + 1 < len(columns) else float("inf")
+    far = [x1 for x0, x1 in reach if abs(x0 - left) < EDGE and x1 < limit]
+    return left, max([columns[k][1], *far])
+
+
+def broken_word(above: Segment, below: Segment, edge: tuple[float, float]) -> bool:
+    """A word the typesetter broke without a hyphen because it is wider than its cell: the
+    piece above is alone on its line, starts at the cell's left edge and fills the cell so
+    far that not even the next piece's first letter would have fitted after it; the piece
+    below goes on at the left edge with a lowercase letter."""
+    left, right = edge
+    return (
+        " " not in above.text
+        and above.text[-1:].isalpha()
+        and below.text[:1].islower()
+        and above.x0 - left < EDGE
+        and below.x0 - left < EDGE
+        and above.x1 <= right + EDGE
+        and above.x1 + below.lead > right
+    )
+
+
+def breaks_words(
+    pages: list[list[PrintedLine]], in_tables: list[set[int]], reach: list[tuple[float, float]]
+) -> bool:
+    """Whether the typesetter cuts words too wide for a cell (LibreOffice) rather than let
+    them overflow (then the widest word reaches past every other line of its column): a
+    few cell lines must be cut that way, as one may be a whole word that just fits. Each
+    piece is measured against the lines of its column that end elsewhere, so an
+    overflowing word (however often it is printed) never sets the edge it is measured
+    against."""
+    found = 0
+    for lines, rows in zip(pages, in_tables, strict=True):
+        for i in sorted(rows):
+            if i + 1 not in rows:
+                continue
+            for a in lines[i].segments:
+                others = [x1 for x0, x1 in reach if abs(x0 - a.x0) < EDGE and x1 != a.x1]
+                edge = (a.x0, max(others, default=0.0))
+                found += sum(
+                    broken_word(a, b, edge)
+                    for b in lines[i + 1].segments
+                    if abs(a.x0 - b.x0) < EDGE
+                )
+    return found >= BROKEN_WORDS
 
 
 @dataclass
@@ -327,7 +393,9 @@ class Rows:
     columns: list[list[float]]
 
 
-def reading_order(lines: list[PrintedLine], text_width: float) -> list[list[PrintedLine] | Rows]:
+def reading_order(
+    lines: list[PrintedLine], text_width: float, reach: list[tuple[float, float]] | None = None
+) -> list[list[PrintedLine] | Rows]:
     """The page's body as flows of lines (a column of prose is a flow of its own) and
     tables without ruling lines (their rows), in reading order. A column's lines are
     widened to the page's text width, so a line that fills its column reads as full."""
@@ -349,7 +417,7 @@ def reading_order(lines: list[PrintedLine], text_width: float) -> list[list[Prin
         flow = []
         stretch = lines[grid.start : grid.end]
         if len(grid.columns) >= 3:
-            out.append(Rows(rows=table_rows(grid, lines), columns=grid.columns))
+            out.append(Rows(rows=table_rows(grid, lines, reach), columns=grid.columns))
         else:
             for k, (x0, x1) in enumerate(grid.columns):
                 scale = text_width / max(x1 - x0, 1.0)
@@ -522,9 +590,19 @@ def extract(data: bytes, doc: Document) -> None:
             pages.append((printed_lines(page, [t.bbox for t in found]), found))
     doc.source.pages = len(pages)
     # Table rows are never running headers, even when a table's header row repeats.
+    in_tables = [table_lines(lines) for lines, _ in pages]
     candidates = [
-        [i for i in range(len(lines)) if i not in table_lines(lines)] for lines, _ in pages
+        [i for i in range(len(lines)) if i not in in_tables[p]]
+        for p, (lines, _) in enumerate(pages)
     ]
+    reach = [
+        (s.x0, s.x1)
+        for p, (lines, _) in enumerate(pages)
+        for i in in_tables[p]
+        for s in lines[i].segments
+    ]
+    if not breaks_words([lines for lines, _ in pages], in_tables, reach):
+        reach = None
     furniture = {
         (p, candidates[p][k])
         for p, k in furniture_lines(
@@ -561,7 +639,7 @@ def extract(data: bytes, doc: Document) -> None:
         for k, piece in enumerate(pieces):
             if k:
                 items.append(table_paragraph(ruled[k - 1].rows, page_number))
-            for part in reading_order(piece, right - left):
+            for part in reading_order(piece, right - left, reach):
                 if isinstance(part, Rows):
                     if not (
                         open_table is not None

@@ -277,3 +277,69 @@ def test_a_label_under_the_running_header_that_also_stands_in_the_body_is_kept(
     doc = read_document(path)
     assert [p.text for p in doc.paragraphs()].count("Fokusområden") == 3
     assert [f.text for f in doc.furniture] == ["Kommunstyrelsen Delårsrapport"] * 3
+
+
+def set_cell(text: str, width: float, break_words: bool) -> list[str]:
+    """Lines of a table cell as a typesetter fills it: greedy, and a word wider than the
+    cell either cut where it overflows, without a hyphen, or left to overflow."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def fits(s: str) -> bool:
+        return stringWidth(s, FONT, 10) <= width
+
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and fits(f"{line} {word}"):
+            line = f"{line} {word}"
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while break_words and not fits(line):
+            cut = max(k for k in range(1, len(line)) if fits(line[:k]))
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line)
+    return lines
+
+
+KALLELSE_ROWS = [
+    ("1.", "Kommunstyrelsens nämndbudget 2026", "Kommunstyrelsen godkänner nämndbudgeten."),
+    ("2.", "Delegeringsförteckning för kommunstyrelsen", "Kommunstyrelsen antar förteckningen."),
+    ("3.", "Revidering av projektbeställning för Åsa", "Kommunstyrelsen godkänner revideringen."),
+    ("4.", "Anmälan av delegeringsbeslut", "Kommunstyrelsen godkänner redovisningen."),
+]
+
+
+@pytest.mark.parametrize("break_words", [True, False])
+def test_a_word_cut_inside_a_narrow_cell_is_whole_again(tmp_path: Path, break_words: bool) -> None:
+    """A typesetter that cuts a word too wide for its cell without a hyphen (LibreOffice)
+    and one that lets it overflow both read back as the words of the paper."""
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    width = 80.0
+    y = 770
+    for nr, arende, forslag in KALLELSE_ROWS:
+        left = set_cell(arende, width, break_words)
+        right = set_cell(forslag, width, break_words)
+        pdf.drawString(70, y, nr)
+        for k, line in enumerate(left):
+            pdf.drawString(120, y - 12 * k, line)
+        for k, line in enumerate(right):
+            pdf.drawString(300, y - 12 * k, line)
+        y -= 12 * max(len(left), len(right)) + 10
+    pdf.showPage()
+    pdf.save()
+    words = {w for row in KALLELSE_ROWS for text in row for w in text.split()}
+    drawn = {
+        w
+        for row in KALLELSE_ROWS
+        for t in row
+        for ln in set_cell(t, width, break_words)
+        for w in ln.split()
+    }
+    assert (drawn != words) == break_words  # the drawing does cut words, or does not
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table"]
+    assert paragraphs[0].rows == [list(row) for row in KALLELSE_ROWS]
