@@ -21,7 +21,13 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from extractors.furniture import continues_across, furniture_lines
-from extractors.lines import Line, join_two, normalize_space, wrapped_paragraphs
+from extractors.lines import (
+    COMPOUND_CONTINUATIONS,
+    Line,
+    join_two,
+    normalize_space,
+    wrapped_paragraphs,
+)
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -318,18 +324,38 @@ def table_rows(
             rows.append([[] for _ in range(width)])
         for column, text in cells.items():
             rows[-1][column].append(text)
-    result = []
-    for row in rows:
-        texts = []
-        for k, parts in enumerate(row):
-            edge = cell_edge(grid.columns, k, reach or [])
-            text = parts[0].text if parts else ""
-            for above, part in zip(parts, parts[1:], strict=False):
-                broken = reach is not None and broken_word(above, part, edge)
-                text = text + part.text if broken else join_two(text, part.text)
-            texts.append(normalize_space(text))
-        result.append(texts)
-    return result
+    return [cell_texts(row, grid.columns, reach) for row in rows]
+
+
+def cell_texts(
+    row: list[list[Segment]], columns: list[list[float]], reach: list[tuple[float, float]] | None
+) -> list[str]:
+    """A row's cells from the segments printed in each: wrapped lines joined, a hyphen at
+    a line end repaired, a word cut inside a narrow cell made whole."""
+    texts = []
+    for k, parts in enumerate(row):
+        edge = cell_edge(columns, k, reach or [])
+        text = parts[0].text if parts else ""
+        for above, part in zip(parts, parts[1:], strict=False):
+            cut = broken_word(above, part, edge) or printed_hyphen(text, part.text)
+            if reach is not None and cut:
+                text += part.text
+            else:
+                text = join_two(text, part.text)
+        texts.append(normalize_space(text))
+    return texts
+
+
+def printed_hyphen(text: str, right: str) -> bool:
+    """A typesetter that cuts words without a hyphen does not hyphenate either: a hyphen
+    ending a cell line is part of the word ("VA-taxa"), unless it is a suspended hyphen
+    before "och"/"eller" ("Klimat- och")."""
+    return (
+        text.endswith("-")
+        and text[-2:-1].isalpha()
+        and right[:1].isalnum()
+        and not f"{right} ".startswith(COMPOUND_CONTINUATIONS)
+    )
 
 
 def cell_edge(
@@ -460,28 +486,49 @@ def table_lines(lines: list[PrintedLine]) -> set[int]:
 
 
 def continue_table(
-    flow: list[PrintedLine], table: Paragraph, columns: list[list[float]]
+    flow: list[PrintedLine],
+    table: Paragraph,
+    columns: list[list[float]],
+    reach: list[tuple[float, float]] | None = None,
 ) -> list[PrintedLine]:
-    """A table row that a page break cut: the lines opening the next page that keep to the
-    table's columns (and not only its first) go into its last row. Returns the rest."""
+    """A table going on at the top of the next page in lines too few to be seen as a grid
+    of their own: the lines that keep to the table's columns (and not only its first)
+    finish the row the page break cut, and start new rows where the table does (a wider
+    line spacing; where the spacing is even, a line that fills the first column and
+    another: a row whose number sits on its last line is spaced). Returns the rest."""
     taken = 0
     for line in flow:
         hits = [overlapping(s, columns, line.size) for s in line.segments]
-        if any(len(h) != 1 for h in hits):
+        if any(len(h) != 1 for h in hits) or outside(line, columns):
             break
         taken += 1
     cont = flow[:taken]
     if not cont or all(column_of(s, columns, ln.size) == 0 for ln in cont for s in ln.segments):
         return flow
     assert table.rows is not None
+    pitches = [b.top - a.top for a, b in zip(cont, cont[1:], strict=False)]
+    tight = min(pitches) if pitches else 0.0
+    spaced = any(p > ROW_BREAK * tight for p in pitches)
+    rows: list[list[list[Segment]]] = [[[] for _ in columns]]
+    for k, line in enumerate(cont):
+        cells = {column_of(s, columns, line.size): s for s in line.segments}
+        if k and (pitches[k - 1] > ROW_BREAK * tight if spaced else 0 in cells and len(cells) >= 2):
+            rows.append([[] for _ in columns])
+        for column, segment in cells.items():
+            rows[-1][column].append(segment)
     last = table.rows[-1]
-    for line in cont:
-        for segment in line.segments:
-            k = column_of(segment, columns, line.size)
-            if k < len(last):
-                last[k] = join_two(last[k], segment.text) if last[k] else segment.text
+    for k, text in enumerate(cell_texts(rows[0], columns, reach)):
+        if text and k < len(last):
+            last[k] = join_two(last[k], text) if last[k] else text
+    table.rows.extend(cell_texts(row, columns, reach) for row in rows[1:])
     table.text = "\n".join(" | ".join(r) for r in table.rows)
     return flow[taken:]
+
+
+def outside(line: PrintedLine, columns: list[list[float]]) -> bool:
+    """A line starting left of the table's first column (a signature block under the
+    table) is no cell of it."""
+    return line.x0 < columns[0][0] - TOUCH * line.size
 
 
 def same_columns(a: list[list[float]], b: list[list[float]], size: float = 10.0) -> bool:
@@ -651,7 +698,9 @@ def extract(data: bytes, doc: Document) -> None:
                         open_table = (items[-1], part.columns)
                     continue
                 if open_table is not None and items and items[-1] is open_table[0]:
-                    part = continue_table(part, *open_table)
+                    part = continue_table(part, *open_table, reach)
+                    if not part:  # the whole flow went into the table: it may go on
+                        continue
                 open_table = None
                 if part:
                     append_items(

@@ -343,3 +343,53 @@ def test_a_word_cut_inside_a_narrow_cell_is_whole_again(tmp_path: Path, break_wo
     paragraphs = read_document(path).paragraphs()
     assert [p.kind for p in paragraphs] == ["table"]
     assert paragraphs[0].rows == [list(row) for row in KALLELSE_ROWS]
+
+
+def test_rows_going_on_over_a_page_in_too_few_lines_for_a_grid_stay_rows(
+    tmp_path: Path,
+) -> None:
+    """The next page finishes the cut row and then opens a new numbered row, with one
+    line only that has more than one cell: the new row is a row, not more of the last."""
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    rows = [
+        ("", "Ärende", "Beteckning"),
+        ("1.", "Val av justerare", ""),
+        ("2.", "Svar på", "KS 17"),
+    ]
+    for k, (nr, arende, beteckning) in enumerate(rows):
+        pdf.drawString(70, 770 - 20 * k, nr)
+        pdf.drawString(120, 770 - 20 * k, arende)
+        pdf.drawString(420, 770 - 20 * k, beteckning)
+    pdf.showPage()
+    pdf.setFont(FONT, 10)
+    pdf.drawString(120, 770, "motion om en")
+    pdf.drawString(120, 758, "fritidsbank")
+    pdf.drawString(70, 738, "3.")
+    pdf.drawString(120, 738, "Delårsrapport för")
+    pdf.drawString(420, 738, "KS 52")
+    pdf.drawString(120, 726, "kommunstyrelsen")
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table"]
+    assert paragraphs[0].rows[-2:] == [
+        ["2.", "Svar på motion om en fritidsbank", "KS 17"],
+        ["3.", "Delårsrapport för kommunstyrelsen", "KS 52"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "joined"),
+    [
+        ("Kungsbacka-", "Posten", "Kungsbacka-Posten"),
+        ("antar VA-", "taxa 2026", "antar VA-taxa 2026"),
+        ("Klimat-", "och", "Klimat- och"),
+    ],
+)
+def test_a_hyphen_ending_a_cell_line_of_a_word_cutting_typesetter_is_printed(
+    left: str, right: str, joined: str
+) -> None:
+    from extractors.pdf import printed_hyphen
+
+    assert (left + right if printed_hyphen(left, right) else f"{left} {right}") == joined
