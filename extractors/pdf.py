@@ -41,6 +41,8 @@ PROSE_GAP = 3.0  # ... or of two prose columns, whose paragraphs have space betw
 PROSE_COLUMN = 0.3  # each prose column is at least this share of the text width
 PROSE_FILL = 0.6  # ... and its lines mostly fill this share of the column
 ROW_BREAK = 1.3  # inside a table, a line spacing this much above the tightest starts a row
+SPACE = 0.5  # a gap this many font sizes is more than a word space
+COLUMN_LINES = 3  # a left edge this many segments on a page start at is a column's
 EDGE = 0.5  # points: how close two cell edges must be to count as the same
 BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that breaks words
 
@@ -53,6 +55,7 @@ class Segment:
     x1: float
     text: str
     lead: float = 0.0  # width of the first character, to tell whether it fit on the line above
+    words: list[tuple[float, float, str, float]] = field(default_factory=list)  # x0, x1, text, lead
 
 
 @dataclass
@@ -121,14 +124,43 @@ def upright(page):
 def segments_of(words: list[dict], size: float) -> list[Segment]:
     segments: list[Segment] = []
     for word in words:
+        chars = word.get("chars") or []
+        lead = chars[0]["x1"] - chars[0]["x0"] if chars else 0.0
+        entry = (word["x0"], word["x1"], word["text"], lead)
         if segments and word["x0"] - segments[-1].x1 < GUTTER * size:
             last = segments[-1]
             last.text, last.x1 = f"{last.text} {word['text']}", max(last.x1, word["x1"])
+            last.words.append(entry)
         else:
-            chars = word.get("chars") or []
-            lead = chars[0]["x1"] - chars[0]["x0"] if chars else 0.0
-            segments.append(Segment(x0=word["x0"], x1=word["x1"], text=word["text"], lead=lead))
+            segments.append(
+                Segment(x0=word["x0"], x1=word["x1"], text=word["text"], lead=lead, words=[entry])
+            )
     return segments
+
+
+def split_at_columns(lines: list[PrintedLine]) -> None:
+    """A cell line that reaches so close to the next column that the gutter looks like a
+    word space: split where a word starts at a left edge that other lines' segments of the
+    paper start at (a column of a table), after a gap wider than a space."""
+    starts = [s.x0 for line in lines for s in line.segments]
+    for line in lines:
+        out: list[Segment] = []
+        for segment in line.segments:
+            piece = Segment(*segment.words[0][:2], text="", lead=segment.words[0][3], words=[])
+            for k, word in enumerate(segment.words):
+                gap = word[0] - piece.x1
+                if (
+                    k
+                    and gap > SPACE * line.size
+                    and sum(abs(x - word[0]) < EDGE for x in starts) >= COLUMN_LINES
+                ):
+                    out.append(piece)
+                    piece = Segment(word[0], word[1], text="", lead=word[3], words=[])
+                piece.words.append(word)
+                piece.x1 = max(piece.x1, word[1])
+                piece.text = f"{piece.text} {word[2]}".strip()
+            out.append(piece)
+        line.segments = out
 
 
 def printed_lines(page, exclude: list[tuple[float, float, float, float]]) -> list[PrintedLine]:
@@ -636,6 +668,7 @@ def extract(data: bytes, doc: Document) -> None:
             found = tables(page)
             pages.append((printed_lines(page, [t.bbox for t in found]), found))
     doc.source.pages = len(pages)
+    split_at_columns([line for lines, _ in pages for line in lines])
     # Table rows are never running headers, even when a table's header row repeats.
     in_tables = [table_lines(lines) for lines, _ in pages]
     candidates = [

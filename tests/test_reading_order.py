@@ -393,3 +393,30 @@ def test_a_hyphen_ending_a_cell_line_of_a_word_cutting_typesetter_is_printed(
     from extractors.pdf import printed_hyphen
 
     assert (left + right if printed_hyphen(left, right) else f"{left} {right}") == joined
+
+
+def test_a_cell_line_reaching_close_to_the_next_column_is_split_at_that_column(
+    tmp_path: Path,
+) -> None:
+    """A gutter narrower than the usual gap between cells, where the other rows show the
+    column's left edge, still separates the cells."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    rows = [
+        ("1.", "Val av justerare", "KS 2024/1"),
+        ("2.", "Svar på motion om fritidsbank", "KS 2024/17"),
+        ("3.", "Delårsrapport", "KS 2024/52"),
+        ("4.", "Taxa för VA 2025", "KS 2024/60"),
+    ]
+    column = 120 + stringWidth(rows[1][1], FONT, 10) + 8  # 8 pt: less than the gutter
+    for k, (nr, arende, beteckning) in enumerate(rows):
+        pdf.drawString(70, 770 - 20 * k, nr)
+        pdf.drawString(120, 770 - 20 * k, arende)
+        pdf.drawString(column, 770 - 20 * k, beteckning)
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table"]
+    assert paragraphs[0].rows == [list(row) for row in rows]
