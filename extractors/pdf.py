@@ -335,6 +335,10 @@ def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:
 def table_rows(
     grid: Grid, lines: list[PrintedLine], reach: list[tuple[float, float]] | None = None
 ) -> list[list[str]]:
+    return [cell_texts(row, grid.columns, reach) for row in segment_rows(grid, lines)]
+
+
+def segment_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[list[Segment]]]:
     """Rows of a table without ruling lines: a wider line spacing starts a row; where the
     spacing is even, a line with its first column filled does. `reach` holds the (x0, x1)
     of every table cell line in the document when its typesetter breaks words inside cells
@@ -356,7 +360,7 @@ def table_rows(
             rows.append([[] for _ in range(width)])
         for column, text in cells.items():
             rows[-1][column].append(text)
-    return [cell_texts(row, grid.columns, reach) for row in rows]
+    return rows
 
 
 def cell_texts(
@@ -378,15 +382,37 @@ def cell_texts(
     return texts
 
 
+def join_cut(
+    left: str,
+    right: str,
+    above: Segment | None,
+    below: Segment | None,
+    edge: tuple[float, float],
+    reach: list[tuple[float, float]] | None,
+) -> str:
+    """A cell's text going on over a page break, a word cut there made whole as inside
+    a page."""
+    if not left:
+        return right
+    if reach is not None and (
+        (above is not None and below is not None and broken_word(above, below, edge))
+        or printed_hyphen(left, right)
+    ):
+        return left + right
+    return join_two(left, right)
+
+
 def printed_hyphen(text: str, right: str) -> bool:
     """A typesetter that cuts words without a hyphen does not hyphenate either: a hyphen
-    ending a cell line is part of the word ("VA-taxa"), unless it is a suspended hyphen
-    before "och"/"eller" ("Klimat- och")."""
+    or dash ending a cell line is printed ("VA-taxa", "Kungsbacka-Posten", "2025–2029"),
+    unless it is a suspended hyphen before "och"/"eller" ("Klimat- och"). Between two
+    lowercase letters it is read as a hyphenation, as everywhere else."""
     return (
-        text.endswith("-")
-        and text[-2:-1].isalpha()
+        text[-1:] in ("-", "\u2013")
+        and text[-2:-1].isalnum()
         and right[:1].isalnum()
         and not f"{right} ".startswith(COMPOUND_CONTINUATIONS)
+        and not (text[-1] == "-" and text[-2].islower() and right[0].islower())
     )
 
 
@@ -449,6 +475,18 @@ class Rows:
 
     rows: list[list[str]]
     columns: list[list[float]]
+    first: list[Segment | None] = field(default_factory=list)  # each column's first line
+    last: list[Segment | None] = field(default_factory=list)  # ... and its last line
+
+
+def edges_of(
+    rows: list[list[list[Segment]]],
+) -> tuple[list[Segment | None], list[Segment | None]]:
+    """The first line of each cell of the first row and the last of the last row: where a
+    page break may have cut a word."""
+    if not rows:
+        return [], []
+    return [c[0] if c else None for c in rows[0]], [c[-1] if c else None for c in rows[-1]]
 
 
 def reading_order(
@@ -475,7 +513,10 @@ def reading_order(
         flow = []
         stretch = lines[grid.start : grid.end]
         if len(grid.columns) >= 3:
-            out.append(Rows(rows=table_rows(grid, lines, reach), columns=grid.columns))
+            found = segment_rows(grid, lines)
+            first, last = edges_of(found)
+            texts = [cell_texts(row, grid.columns, reach) for row in found]
+            out.append(Rows(rows=texts, columns=grid.columns, first=first, last=last))
         else:
             for k, (x0, x1) in enumerate(grid.columns):
                 scale = text_width / max(x1 - x0, 1.0)
@@ -521,6 +562,7 @@ def continue_table(
     flow: list[PrintedLine],
     table: Paragraph,
     columns: list[list[float]],
+    tail: list[Segment | None] | None = None,
     reach: list[tuple[float, float]] | None = None,
 ) -> list[PrintedLine]:
     """A table going on at the top of the next page in lines too few to be seen as a grid
@@ -548,13 +590,32 @@ def continue_table(
             rows.append([[] for _ in columns])
         for column, segment in cells.items():
             rows[-1][column].append(segment)
-    last = table.rows[-1]
-    for k, text in enumerate(cell_texts(rows[0], columns, reach)):
-        if text and k < len(last):
-            last[k] = join_two(last[k], text) if last[k] else text
+    first, last_lines = edges_of(rows)
+    finish_row(table, columns, cell_texts(rows[0], columns, reach), first, tail or [], reach)
     table.rows.extend(cell_texts(row, columns, reach) for row in rows[1:])
     table.text = "\n".join(" | ".join(r) for r in table.rows)
+    if tail is not None:
+        new_tail(tail, last_lines, len(rows) == 1)
     return flow[taken:]
+
+
+def finish_row(
+    table: Paragraph,
+    columns: list[list[float]],
+    texts: list[str],
+    first: list[Segment | None],
+    tail: list[Segment | None],
+    reach: list[tuple[float, float]] | None,
+) -> None:
+    """The row a page break cut, finished by the cells at the top of the next page."""
+    assert table.rows is not None
+    last = table.rows[-1]
+    for k, text in enumerate(texts):
+        if text and k < len(last):
+            above = tail[k] if k < len(tail) else None
+            below = first[k] if k < len(first) else None
+            edge = cell_edge(columns, k, reach or [])
+            last[k] = join_cut(last[k], text, above, below, edge, reach)
 
 
 def outside(line: PrintedLine, columns: list[list[float]]) -> bool:
@@ -571,7 +632,13 @@ def same_columns(a: list[list[float]], b: list[list[float]], size: float = 10.0)
     return all(x0 < y1 + pad and y0 < x1 + pad for (x0, x1), (y0, y1) in zip(a, b, strict=True))
 
 
-def join_table(table: Paragraph, columns: list[list[float]], part: Rows) -> bool:
+def join_table(
+    table: Paragraph,
+    columns: list[list[float]],
+    part: Rows,
+    tail: list[Segment | None] | None = None,
+    reach: list[tuple[float, float]] | None = None,
+) -> bool:
     """A table that goes on at the top of the next page without repeating its header:
     its rows are added to the table (a first row with no first cell finishes the row the
     page break cut). Returns False when `part` is a table of its own."""
@@ -580,14 +647,20 @@ def join_table(table: Paragraph, columns: list[list[float]], part: Rows) -> bool
         return False
     rows = part.rows
     if not rows[0][0]:
-        last = table.rows[-1]
-        for k, text in enumerate(rows[0]):
-            if text and k < len(last):
-                last[k] = join_two(last[k], text) if last[k] else text
+        finish_row(table, columns, rows[0], part.first, tail or [], reach)
         rows = rows[1:]
     table.rows.extend(rows)
     table.text = "\n".join(" | ".join(r) for r in table.rows)
+    if tail is not None:
+        new_tail(tail, part.last, not rows)
     return True
+
+
+def new_tail(tail: list[Segment | None], last: list[Segment | None], same_row: bool) -> None:
+    """The last line of each cell of the table's last row, after rows were added (when
+    they only finished the last row, a cell with nothing new keeps its line)."""
+    old = tail + [None] * max(0, len(last) - len(tail))
+    tail[:] = [new or (old[k] if same_row else None) for k, new in enumerate(last)]
 
 
 def table_paragraph(rows: list[list[str]], page: int) -> Paragraph:
@@ -698,7 +771,8 @@ def extract(data: bytes, doc: Document) -> None:
 
     leading = line_spacing([lines for lines, _ in pages], body_size)
     items: list[Item] = []
-    open_table: tuple[Paragraph, list[list[float]]] | None = None  # a table a page may go on
+    # A table a page may go on: its paragraph, columns and the last line of each cell.
+    open_table: tuple[Paragraph, list[list[float]], list[Segment | None]] | None = None
     for page_index, (lines, page_tables) in enumerate(pages):
         page_number = page_index + 1
         body = []
@@ -725,13 +799,13 @@ def extract(data: bytes, doc: Document) -> None:
                         open_table is not None
                         and items
                         and items[-1] is open_table[0]
-                        and join_table(open_table[0], open_table[1], part)
+                        and join_table(open_table[0], open_table[1], part, open_table[2], reach)
                     ):
                         items.append(table_paragraph(part.rows, page_number))
-                        open_table = (items[-1], part.columns)
+                        open_table = (items[-1], part.columns, list(part.last))
                     continue
                 if open_table is not None and items and items[-1] is open_table[0]:
-                    part = continue_table(part, *open_table, reach)
+                    part = continue_table(part, *open_table, reach=reach)
                     if not part:  # the whole flow went into the table: it may go on
                         continue
                 open_table = None

@@ -385,14 +385,17 @@ def test_rows_going_on_over_a_page_in_too_few_lines_for_a_grid_stay_rows(
         ("Kungsbacka-", "Posten", "Kungsbacka-Posten"),
         ("antar VA-", "taxa 2026", "antar VA-taxa 2026"),
         ("Klimat-", "och", "Klimat- och"),
+        ("plan 2025\u2013", "2029.", "plan 2025\u20132029."),
+        ("Bostadsförsörjnings-", "plan", "Bostadsförsörjningsplan"),
     ],
 )
 def test_a_hyphen_ending_a_cell_line_of_a_word_cutting_typesetter_is_printed(
     left: str, right: str, joined: str
 ) -> None:
+    from extractors.lines import join_two
     from extractors.pdf import printed_hyphen
 
-    assert (left + right if printed_hyphen(left, right) else f"{left} {right}") == joined
+    assert (left + right if printed_hyphen(left, right) else join_two(left, right)) == joined
 
 
 def test_a_cell_line_reaching_close_to_the_next_column_is_split_at_that_column(
@@ -420,3 +423,33 @@ def test_a_cell_line_reaching_close_to_the_next_column_is_split_at_that_column(
     paragraphs = read_document(path).paragraphs()
     assert [p.kind for p in paragraphs] == ["table"]
     assert paragraphs[0].rows == [list(row) for row in rows]
+
+
+def test_a_word_cut_in_its_cell_by_a_page_break_is_whole_again(tmp_path: Path) -> None:
+    """The cut falls at the bottom of a page: the piece ending the cell there and the one
+    opening it on the next page are one word, as inside a page."""
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    width = 80.0
+    words = {w for row in KALLELSE_ROWS for text in row for w in text.split()}
+    y = 770
+    for n, (nr, arende, forslag) in enumerate(KALLELSE_ROWS):
+        left = set_cell(arende, width, True)
+        right = set_cell(forslag, width, True)
+        pdf.drawString(70, y, nr)
+        cut = next((k for k, line in enumerate(right[:-1]) if line.split()[-1] not in words), None)
+        for k, line in enumerate(left):
+            pdf.drawString(120, y - 12 * k, line)
+        for k, line in enumerate(right):
+            if n == len(KALLELSE_ROWS) - 1 and cut is not None and k == cut + 1:
+                pdf.showPage()
+                pdf.setFont(FONT, 10)
+                y = 770 + 12 * k
+            pdf.drawString(300, y - 12 * k, line)
+        y -= 12 * max(len(left), len(right)) + 10
+    pdf.showPage()
+    pdf.save()
+    assert set_cell(KALLELSE_ROWS[-1][2], width, True)[0] not in words  # the page cuts a word
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table"]
+    assert paragraphs[0].rows == [list(row) for row in KALLELSE_ROWS]
