@@ -311,7 +311,18 @@ def grid_at(
         columns, start = widened, start - 1
     if sum(1 for line in lines[start:j] if len(line.segments) >= 2) < 2:
         return None
+    if stray(lines[i], lines[i + 1 : j]):
+        return None
     return Grid(start=start, end=j, columns=columns)
+
+
+def stray(line: PrintedLine, below: list[PrintedLine]) -> bool:
+    """A line that only seems to open a table (a signature block right above it): short of
+    a full row, with a segment starting where no full row below starts a cell."""
+    full = [s.x0 for other in below if len(other.segments) >= 3 for s in other.segments]
+    if len(line.segments) >= 3 or not full:
+        return False
+    return any(all(abs(s.x0 - x) > TOUCH * line.size for x in full) for s in line.segments)
 
 
 def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:

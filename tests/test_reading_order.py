@@ -453,3 +453,26 @@ def test_a_word_cut_in_its_cell_by_a_page_break_is_whole_again(tmp_path: Path) -
     paragraphs = read_document(path).paragraphs()
     assert [p.kind for p in paragraphs] == ["table"]
     assert paragraphs[0].rows == [list(row) for row in KALLELSE_ROWS]
+
+
+def test_a_signature_block_right_above_a_table_is_not_its_first_rows(tmp_path: Path) -> None:
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    pdf.drawString(70, 790, "Anna Svensson")
+    pdf.drawString(205, 790, "Per Olsson")
+    pdf.drawString(70, 776, "ordförande")
+    pdf.drawString(205, 776, "sekreterare")
+    rows = [
+        ("", "Ärende", "Beteckning", "Förslag"),
+        ("17.", "Anmälan av delegeringsbeslut", "2024-00006", "Kommunstyrelsen godkänner"),
+        ("18.", "Redovisning av skrivelser", "2024-00004", "Kommunstyrelsen noterar"),
+    ]
+    for k, row in enumerate(rows):
+        for x, text in zip((70, 100, 280, 360), row, strict=True):
+            pdf.drawString(x, 756 - 16 * k, text)
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert paragraphs[-1].kind == "table"
+    assert paragraphs[-1].rows == [list(row) for row in rows]
+    assert "Anna Svensson" in " ".join(p.text for p in paragraphs[:-1])
