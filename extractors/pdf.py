@@ -26,6 +26,7 @@ from extractors.lines import (
     Line,
     join_two,
     normalize_space,
+    split_marker,
     wrapped_paragraphs,
 )
 from pipeline.document import Document, Paragraph, Section
@@ -43,6 +44,7 @@ PROSE_FILL = 0.6  # ... and its lines mostly fill this share of the column
 ROW_BREAK = 1.3  # inside a table, a line spacing this much above the tightest starts a row
 SPACE = 0.5  # a gap this many font sizes is more than a word space
 COLUMN_LINES = 3  # a left edge this many segments on a page start at is a column's
+ITEM_FULL = 0.85  # a list item's line this share of the wrap width runs to the margin
 EDGE = 0.5  # points: how close two cell edges must be to count as the same
 BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that breaks words
 
@@ -731,11 +733,32 @@ def append_items(items: list[Item], new: list[Item], wrap_width: float | None) -
     is joined again."""
     if new and items and isinstance(items[-1], list) and isinstance(new[0], list):
         before, after = items[-1][-1], new[0][0]
-        if continues_across(before.text, before.width, after.text, wrap_width):
+        if continues_across(before.text, before.width, after.text, wrap_width) or item_goes_on(
+            items[-1], new[0], wrap_width
+        ):
             after.gap_before = False
             items[-1].extend(new[0])
             new = new[1:]
     items.extend(new)
+
+
+def item_goes_on(run: list[Line], after: list[Line], wrap_width: float | None) -> bool:
+    """A numbered or bulleted item whose last line before the page break runs to the
+    margin, followed at the top of the next page by running text (its first line full
+    too, more lines after it) and no marker: the item's text goes on, even with a new
+    sentence. A new paragraph after a list would not open a page in mid-run."""
+    if not wrap_width or len(after) < 2 or not run:
+        return False
+    opens = [k for k, ln in enumerate(run) if ln.gap_before or split_marker(ln.text)[0]]
+    start = max(opens, default=0)
+    full = ITEM_FULL * wrap_width
+    return (
+        split_marker(run[start].text)[0] is not None
+        and split_marker(after[0].text)[0] is None
+        and (run[-1].width or 0.0) >= full
+        and (after[0].width or 0.0) >= full
+        and not after[1].gap_before
+    )
 
 
 def extract(data: bytes, doc: Document) -> None:

@@ -476,3 +476,47 @@ def test_a_signature_block_right_above_a_table_is_not_its_first_rows(tmp_path: P
     assert paragraphs[-1].kind == "table"
     assert paragraphs[-1].rows == [list(row) for row in rows]
     assert "Anna Svensson" in " ".join(p.text for p in paragraphs[:-1])
+
+
+ITEM_PAGE_ONE = [
+    "Motionären föreslår att kommunfullmäktige beslutar följande i tre delar:",
+    "1. Att inrätta ett kommunalt pensionärsråd för att förbättra dialogen med",
+    "kommunens äldre invånare och deras föreningar i hela kommunen redan nu.",
+    "2. Att kommunen arbetar för att stärka äldre invånares möjligheter genom",
+    "att låta dem vara delaktiga i kommunala beslut. Genom detta får kommunen",
+    "bättre underlag för sina beslut genom samverkan med dem den finns till för.",
+]
+
+
+@pytest.mark.parametrize(
+    ("page_two", "goes_on"),
+    [
+        (
+            [
+                "Deltagardemokrati mellan valen är viktig för att komplettera de vanliga",
+                "demokratiska valen som hålls vart fjärde år i hela landet och i kommunen.",
+            ],
+            True,
+        ),
+        (["Beslutsunderlag", "Motion från en ledamot om ett pensionärsråd."], False),
+    ],
+)
+def test_a_list_item_cut_by_a_page_break_goes_on_with_a_new_sentence(
+    tmp_path: Path, page_two: list[str], goes_on: bool
+) -> None:
+    """The item's last line before the break runs to the margin and the next page opens
+    with running text: the item goes on. A heading there does not continue it."""
+    path = tmp_path / "motion.pdf"
+    pdf = canvas_for(path)
+    for k, line in enumerate(ITEM_PAGE_ONE):
+        pdf.drawString(70, 120 + 14 * (len(ITEM_PAGE_ONE) - k), line)
+    pdf.showPage()
+    pdf.setFont(FONT, 10)
+    for k, line in enumerate(page_two):
+        pdf.drawString(70, 780 - 14 * k, line)
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    item = [p for p in paragraphs if p.kind == "list_item"][-1]
+    assert item.text.startswith("Att kommunen arbetar")
+    assert item.text.endswith(page_two[-1]) == goes_on
