@@ -348,20 +348,28 @@ def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:
 def table_rows(
     grid: Grid, lines: list[PrintedLine], reach: list[tuple[float, float]] | None = None
 ) -> list[list[str]]:
+    """The rows' cell texts. `reach` holds the (x0, x1) of every table cell line in the
+    document when its typesetter breaks words inside cells (how far a column's text
+    reaches on any page measures its right edge), else None."""
     return [cell_texts(row, grid.columns, reach) for row in segment_rows(grid, lines)]
 
 
 def segment_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[list[Segment]]]:
     """Rows of a table without ruling lines: a wider line spacing starts a row; where the
-    spacing is even, a line with its first column filled does. `reach` holds the (x0, x1)
-    of every table cell line in the document when its typesetter breaks words inside cells
-    (how far a column's text reaches on any page measures its right edge), else None."""
+    spacing is even, a line with its first column filled does."""
     stretch = lines[grid.start : grid.end]
     pitches = [b.top - a.top for a, b in zip(stretch, stretch[1:], strict=False)]
     tight = min(pitches) if pitches else 0.0
     spaced = any(p > ROW_BREAK * tight for p in pitches)
     width = len(grid.columns)
     rows: list[list[list[Segment]]] = []
+    firsts = [
+        k for k, ln in enumerate(stretch) if column_of(ln.segments[0], grid.columns, ln.size) == 0
+    ]
+    if not spaced and firsts == [len(stretch) - 1] and len(stretch) > 1:
+        # Evenly spaced, the first column filled on the last line only: one row whose
+        # cells sit at its foot (a row aligned to the bottom, its number last).
+        spaced, pitches = True, [0.0] * len(pitches)
     for k, line in enumerate(stretch):
         cells = {column_of(s, grid.columns, line.size): s for s in line.segments}
         new_row = (

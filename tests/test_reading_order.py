@@ -520,3 +520,55 @@ def test_a_list_item_cut_by_a_page_break_goes_on_with_a_new_sentence(
     item = [p for p in paragraphs if p.kind == "list_item"][-1]
     assert item.text.startswith("Att kommunen arbetar")
     assert item.text.endswith(page_two[-1]) == goes_on
+
+
+def test_a_row_aligned_to_its_foot_opening_a_page_is_a_row_of_its_own(tmp_path: Path) -> None:
+    """Cells aligned to the bottom of their row put the number on the row's last line; a
+    page that opens with such a row (evenly spaced, no header) holds one new row, not the
+    end of the row the page before finished."""
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    pages = [
+        [("", "Ärende", "Beteckning", "Förslag")],
+        [],
+    ]
+    rows = [
+        ("1.", ["Val av", "justerare"], "", ["Ordinarie", "Anna Svensson"]),
+        (
+            "2.",
+            ["Antagande av", "detaljplan för", "Åsa centrum"],
+            "KS 12",
+            ["Kommunfullmäktige", "antar planen."],
+        ),
+    ]
+    y = 780
+    for x, text in zip((70, 100, 280, 360), pages[0][0], strict=True):
+        pdf.drawString(x, y, text)
+    for n, (nr, left, beteckning, right) in enumerate(rows):
+        if n:
+            pdf.showPage()
+            pdf.setFont(FONT, 10)
+            y = 800
+        height = max(len(left), len(right))
+        y -= 20
+        for k, line in enumerate(left):
+            pdf.drawString(100, y - 10 * (height - len(left) + k), line)
+        for k, line in enumerate(right):
+            pdf.drawString(360, y - 10 * (height - len(right) + k), line)
+        bottom = y - 10 * (height - 1)
+        pdf.drawString(70, bottom, nr)
+        pdf.drawString(280, bottom, beteckning)
+        y = bottom
+    pdf.showPage()
+    pdf.save()
+    paragraphs = read_document(path).paragraphs()
+    assert [p.kind for p in paragraphs] == ["table"]
+    assert paragraphs[0].rows[1:] == [
+        ["1.", "Val av justerare", "", "Ordinarie Anna Svensson"],
+        [
+            "2.",
+            "Antagande av detaljplan för Åsa centrum",
+            "KS 12",
+            "Kommunfullmäktige antar planen.",
+        ],
+    ]
