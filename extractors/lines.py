@@ -229,7 +229,7 @@ def join_two(left: str, right: str) -> str:
     if (
         HYPHEN_END_RE.search(left)
         and right[:1].islower()
-        and not right.startswith(COMPOUND_CONTINUATIONS)
+        and not f"{right} ".startswith(COMPOUND_CONTINUATIONS)
     ):
         return left[:-1] + right
     if left.endswith("-") and left[-2:-1].isalnum() and right[:1].isdigit():

@@ -21,7 +21,14 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from extractors.furniture import continues_across, furniture_lines
-from extractors.lines import Line, join_two, normalize_space, wrapped_paragraphs
+from extractors.lines import (
+    COMPOUND_CONTINUATIONS,
+    Line,
+    join_two,
+    normalize_space,
+    split_marker,
+    wrapped_paragraphs,
+)
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -35,6 +42,11 @@ PROSE_GAP = 3.0  # ... or of two prose columns, whose paragraphs have space betw
 PROSE_COLUMN = 0.3  # each prose column is at least this share of the text width
 PROSE_FILL = 0.6  # ... and its lines mostly fill this share of the column
 ROW_BREAK = 1.3  # inside a table, a line spacing this much above the tightest starts a row
+SPACE = 0.5  # a gap this many font sizes is more than a word space
+COLUMN_LINES = 3  # a left edge this many segments on a page start at is a column's
+ITEM_FULL = 0.85  # a list item's line this share of the wrap width runs to the margin
+EDGE = 0.5  # points: how close two cell edges must be to count as the same
+BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that breaks words
 
 
 @dataclass
@@ -44,6 +56,8 @@ class Segment:
     x0: float
     x1: float
     text: str
+    lead: float = 0.0  # width of the first character, to tell whether it fit on the line above
+    words: list[tuple[float, float, str, float]] = field(default_factory=list)  # x0, x1, text, lead
 
 
 @dataclass
@@ -112,18 +126,51 @@ def upright(page):
 def segments_of(words: list[dict], size: float) -> list[Segment]:
     segments: list[Segment] = []
     for word in words:
+        chars = word.get("chars") or []
+        lead = chars[0]["x1"] - chars[0]["x0"] if chars else 0.0
+        entry = (word["x0"], word["x1"], word["text"], lead)
         if segments and word["x0"] - segments[-1].x1 < GUTTER * size:
             last = segments[-1]
             last.text, last.x1 = f"{last.text} {word['text']}", max(last.x1, word["x1"])
+            last.words.append(entry)
         else:
-            segments.append(Segment(x0=word["x0"], x1=word["x1"], text=word["text"]))
+            segments.append(
+                Segment(x0=word["x0"], x1=word["x1"], text=word["text"], lead=lead, words=[entry])
+            )
     return segments
+
+
+def split_at_columns(lines: list[PrintedLine]) -> None:
+    """A cell line that reaches so close to the next column that the gutter looks like a
+    word space: split where a word starts at a left edge that other lines' segments of the
+    paper start at (a column of a table), after a gap wider than a space."""
+    starts = [s.x0 for line in lines for s in line.segments]
+    for line in lines:
+        out: list[Segment] = []
+        for segment in line.segments:
+            piece = Segment(*segment.words[0][:2], text="", lead=segment.words[0][3], words=[])
+            for k, word in enumerate(segment.words):
+                gap = word[0] - piece.x1
+                if (
+                    k
+                    and gap > SPACE * line.size
+                    and sum(abs(x - word[0]) < EDGE for x in starts) >= COLUMN_LINES
+                ):
+                    out.append(piece)
+                    piece = Segment(word[0], word[1], text="", lead=word[3], words=[])
+                piece.words.append(word)
+                piece.x1 = max(piece.x1, word[1])
+                piece.text = f"{piece.text} {word[2]}".strip()
+            out.append(piece)
+        line.segments = out
 
 
 def printed_lines(page, exclude: list[tuple[float, float, float, float]]) -> list[PrintedLine]:
     words = [
         w
-        for w in page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False)
+        for w in page.extract_words(
+            extra_attrs=["size", "fontname"], keep_blank_chars=False, return_chars=True
+        )
         if w["text"].strip()
         and not any(
             x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
@@ -266,7 +313,18 @@ def grid_at(
         columns, start = widened, start - 1
     if sum(1 for line in lines[start:j] if len(line.segments) >= 2) < 2:
         return None
+    if stray(lines[i], lines[i + 1 : j]):
+        return None
     return Grid(start=start, end=j, columns=columns)
+
+
+def stray(line: PrintedLine, below: list[PrintedLine]) -> bool:
+    """A line that only seems to open a table (a signature block right above it): short of
+    a full row, with a segment starting where no full row below starts a cell."""
+    full = [s.x0 for other in below if len(other.segments) >= 3 for s in other.segments]
+    if len(line.segments) >= 3 or not full:
+        return False
+    return any(all(abs(s.x0 - x) > TOUCH * line.size for x in full) for s in line.segments)
 
 
 def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:
@@ -287,7 +345,16 @@ def is_prose(grid: Grid, lines: list[PrintedLine], text_width: float) -> bool:
     return True
 
 
-def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
+def table_rows(
+    grid: Grid, lines: list[PrintedLine], reach: list[tuple[float, float]] | None = None
+) -> list[list[str]]:
+    """The rows' cell texts. `reach` holds the (x0, x1) of every table cell line in the
+    document when its typesetter breaks words inside cells (how far a column's text
+    reaches on any page measures its right edge), else None."""
+    return [cell_texts(row, grid.columns, reach) for row in segment_rows(grid, lines)]
+
+
+def segment_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[list[Segment]]]:
     """Rows of a table without ruling lines: a wider line spacing starts a row; where the
     spacing is even, a line with its first column filled does."""
     stretch = lines[grid.start : grid.end]
@@ -295,9 +362,16 @@ def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
     tight = min(pitches) if pitches else 0.0
     spaced = any(p > ROW_BREAK * tight for p in pitches)
     width = len(grid.columns)
-    rows: list[list[list[str]]] = []
+    rows: list[list[list[Segment]]] = []
+    firsts = [
+        k for k, ln in enumerate(stretch) if column_of(ln.segments[0], grid.columns, ln.size) == 0
+    ]
+    if not spaced and firsts == [len(stretch) - 1] and len(stretch) > 1:
+        # Evenly spaced, the first column filled on the last line only: one row whose
+        # cells sit at its foot (a row aligned to the bottom, its number last).
+        spaced, pitches = True, [0.0] * len(pitches)
     for k, line in enumerate(stretch):
-        cells = {column_of(s, grid.columns, line.size): s.text for s in line.segments}
+        cells = {column_of(s, grid.columns, line.size): s for s in line.segments}
         new_row = (
             not rows
             or (spaced and pitches[k - 1] > ROW_BREAK * tight)
@@ -307,16 +381,113 @@ def table_rows(grid: Grid, lines: list[PrintedLine]) -> list[list[str]]:
             rows.append([[] for _ in range(width)])
         for column, text in cells.items():
             rows[-1][column].append(text)
-    result = []
-    for row in rows:
-        texts = []
-        for parts in row:
-            text = parts[0] if parts else ""
-            for part in parts[1:]:
-                text = join_two(text, part)
-            texts.append(normalize_space(text))
-        result.append(texts)
-    return result
+    return rows
+
+
+def cell_texts(
+    row: list[list[Segment]], columns: list[list[float]], reach: list[tuple[float, float]] | None
+) -> list[str]:
+    """A row's cells from the segments printed in each: wrapped lines joined, a hyphen at
+    a line end repaired, a word cut inside a narrow cell made whole."""
+    texts = []
+    for k, parts in enumerate(row):
+        edge = cell_edge(columns, k, reach or [])
+        text = parts[0].text if parts else ""
+        for above, part in zip(parts, parts[1:], strict=False):
+            cut = broken_word(above, part, edge) or printed_hyphen(text, part.text)
+            if reach is not None and cut:
+                text += part.text
+            else:
+                text = join_two(text, part.text)
+        texts.append(normalize_space(text))
+    return texts
+
+
+def join_cut(
+    left: str,
+    right: str,
+    above: Segment | None,
+    below: Segment | None,
+    edge: tuple[float, float],
+    reach: list[tuple[float, float]] | None,
+) -> str:
+    """A cell's text going on over a page break, a word cut there made whole as inside
+    a page."""
+    if not left:
+        return right
+    if reach is not None and (
+        (above is not None and below is not None and broken_word(above, below, edge))
+        or printed_hyphen(left, right)
+    ):
+        return left + right
+    return join_two(left, right)
+
+
+def printed_hyphen(text: str, right: str) -> bool:
+    """A typesetter that cuts words without a hyphen does not hyphenate either: a hyphen
+    or dash ending a cell line is printed ("VA-taxa", "Kungsbacka-Posten", "2025–2029"),
+    unless it is a suspended hyphen before "och"/"eller" ("Klimat- och"). Between two
+    lowercase letters it is read as a hyphenation, as everywhere else."""
+    return (
+        text[-1:] in ("-", "\u2013")
+        and text[-2:-1].isalnum()
+        and right[:1].isalnum()
+        and not f"{right} ".startswith(COMPOUND_CONTINUATIONS)
+        and not (text[-1] == "-" and text[-2].islower() and right[0].islower())
+    )
+
+
+def cell_edge(
+    columns: list[list[float]], k: int, reach: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """Column `k`'s left edge and its right edge: how far the cell lines starting at the
+    same left edge reach on any page (short of the next column)."""
+    left = columns[k][0]
+    limit = columns[k + 1][0] if k + 1 < len(columns) else float("inf")
+    far = [x1 for x0, x1 in reach if abs(x0 - left) < EDGE and x1 < limit]
+    return left, max([columns[k][1], *far])
+
+
+def broken_word(above: Segment, below: Segment, edge: tuple[float, float]) -> bool:
+    """A word the typesetter broke without a hyphen because it is wider than its cell: the
+    piece above is alone on its line, starts at the cell's left edge and fills the cell so
+    far that not even the next piece's first letter would have fitted after it; the piece
+    below goes on at the left edge with a lowercase letter."""
+    left, right = edge
+    return (
+        " " not in above.text
+        and above.text[-1:].isalpha()
+        and below.text[:1].islower()
+        and above.x0 - left < EDGE
+        and below.x0 - left < EDGE
+        and above.x1 <= right + EDGE
+        and above.x1 + below.lead > right
+    )
+
+
+def breaks_words(
+    pages: list[list[PrintedLine]], in_tables: list[set[int]], reach: list[tuple[float, float]]
+) -> bool:
+    """Whether the typesetter cuts words too wide for a cell (LibreOffice) rather than let
+    them overflow (then the widest word reaches past every other line of its column): a
+    few cell lines must be cut that way, as one may be a whole word that just fits. Each
+    piece is measured against the lines of its column that end elsewhere, so an
+    overflowing word (however often it is printed) never sets the edge it is measured
+    against."""
+    found = 0
+    for lines, rows in zip(pages, in_tables, strict=True):
+        for i in sorted(rows):
+            if i + 1 not in rows:
+                continue
+            for a in lines[i].segments:
+                others = [x1 for x0, x1 in reach if abs(x0 - a.x0) < EDGE and x1 != a.x1]
+                edge = (a.x0, max(others, default=0.0))
+                found += sum(
+                    broken_word(a, b, edge)
+                    for b in lines[i + 1].segments
+                    if abs(a.x0 - b.x0) < EDGE
+                )
+    return found >= BROKEN_WORDS
 
 
 @dataclass
@@ -325,9 +496,23 @@ class Rows:
 
     rows: list[list[str]]
     columns: list[list[float]]
+    first: list[Segment | None] = field(default_factory=list)  # each column's first line
+    last: list[Segment | None] = field(default_factory=list)  # ... and its last line
 
 
-def reading_order(lines: list[PrintedLine], text_width: float) -> list[list[PrintedLine] | Rows]:
+def edges_of(
+    rows: list[list[list[Segment]]],
+) -> tuple[list[Segment | None], list[Segment | None]]:
+    """The first line of each cell of the first row and the last of the last row: where a
+    page break may have cut a word."""
+    if not rows:
+        return [], []
+    return [c[0] if c else None for c in rows[0]], [c[-1] if c else None for c in rows[-1]]
+
+
+def reading_order(
+    lines: list[PrintedLine], text_width: float, reach: list[tuple[float, float]] | None = None
+) -> list[list[PrintedLine] | Rows]:
     """The page's body as flows of lines (a column of prose is a flow of its own) and
     tables without ruling lines (their rows), in reading order. A column's lines are
     widened to the page's text width, so a line that fills its column reads as full."""
@@ -349,7 +534,10 @@ def reading_order(lines: list[PrintedLine], text_width: float) -> list[list[Prin
         flow = []
         stretch = lines[grid.start : grid.end]
         if len(grid.columns) >= 3:
-            out.append(Rows(rows=table_rows(grid, lines), columns=grid.columns))
+            found = segment_rows(grid, lines)
+            first, last = edges_of(found)
+            texts = [cell_texts(row, grid.columns, reach) for row in found]
+            out.append(Rows(rows=texts, columns=grid.columns, first=first, last=last))
         else:
             for k, (x0, x1) in enumerate(grid.columns):
                 scale = text_width / max(x1 - x0, 1.0)
@@ -392,28 +580,69 @@ def table_lines(lines: list[PrintedLine]) -> set[int]:
 
 
 def continue_table(
-    flow: list[PrintedLine], table: Paragraph, columns: list[list[float]]
+    flow: list[PrintedLine],
+    table: Paragraph,
+    columns: list[list[float]],
+    tail: list[Segment | None] | None = None,
+    reach: list[tuple[float, float]] | None = None,
 ) -> list[PrintedLine]:
-    """A table row that a page break cut: the lines opening the next page that keep to the
-    table's columns (and not only its first) go into its last row. Returns the rest."""
+    """A table going on at the top of the next page in lines too few to be seen as a grid
+    of their own: the lines that keep to the table's columns (and not only its first)
+    finish the row the page break cut, and start new rows where the table does (a wider
+    line spacing; where the spacing is even, a line that fills the first column and
+    another: a row whose number sits on its last line is spaced). Returns the rest."""
     taken = 0
     for line in flow:
         hits = [overlapping(s, columns, line.size) for s in line.segments]
-        if any(len(h) != 1 for h in hits):
+        if any(len(h) != 1 for h in hits) or outside(line, columns):
             break
         taken += 1
     cont = flow[:taken]
     if not cont or all(column_of(s, columns, ln.size) == 0 for ln in cont for s in ln.segments):
         return flow
     assert table.rows is not None
-    last = table.rows[-1]
-    for line in cont:
-        for segment in line.segments:
-            k = column_of(segment, columns, line.size)
-            if k < len(last):
-                last[k] = join_two(last[k], segment.text) if last[k] else segment.text
+    pitches = [b.top - a.top for a, b in zip(cont, cont[1:], strict=False)]
+    tight = min(pitches) if pitches else 0.0
+    spaced = any(p > ROW_BREAK * tight for p in pitches)
+    rows: list[list[list[Segment]]] = [[[] for _ in columns]]
+    for k, line in enumerate(cont):
+        cells = {column_of(s, columns, line.size): s for s in line.segments}
+        if k and (pitches[k - 1] > ROW_BREAK * tight if spaced else 0 in cells and len(cells) >= 2):
+            rows.append([[] for _ in columns])
+        for column, segment in cells.items():
+            rows[-1][column].append(segment)
+    first, last_lines = edges_of(rows)
+    finish_row(table, columns, cell_texts(rows[0], columns, reach), first, tail or [], reach)
+    table.rows.extend(cell_texts(row, columns, reach) for row in rows[1:])
     table.text = "\n".join(" | ".join(r) for r in table.rows)
+    if tail is not None:
+        new_tail(tail, last_lines, len(rows) == 1)
     return flow[taken:]
+
+
+def finish_row(
+    table: Paragraph,
+    columns: list[list[float]],
+    texts: list[str],
+    first: list[Segment | None],
+    tail: list[Segment | None],
+    reach: list[tuple[float, float]] | None,
+) -> None:
+    """The row a page break cut, finished by the cells at the top of the next page."""
+    assert table.rows is not None
+    last = table.rows[-1]
+    for k, text in enumerate(texts):
+        if text and k < len(last):
+            above = tail[k] if k < len(tail) else None
+            below = first[k] if k < len(first) else None
+            edge = cell_edge(columns, k, reach or [])
+            last[k] = join_cut(last[k], text, above, below, edge, reach)
+
+
+def outside(line: PrintedLine, columns: list[list[float]]) -> bool:
+    """A line starting left of the table's first column (a signature block under the
+    table) is no cell of it."""
+    return line.x0 < columns[0][0] - TOUCH * line.size
 
 
 def same_columns(a: list[list[float]], b: list[list[float]], size: float = 10.0) -> bool:
@@ -424,7 +653,13 @@ def same_columns(a: list[list[float]], b: list[list[float]], size: float = 10.0)
     return all(x0 < y1 + pad and y0 < x1 + pad for (x0, x1), (y0, y1) in zip(a, b, strict=True))
 
 
-def join_table(table: Paragraph, columns: list[list[float]], part: Rows) -> bool:
+def join_table(
+    table: Paragraph,
+    columns: list[list[float]],
+    part: Rows,
+    tail: list[Segment | None] | None = None,
+    reach: list[tuple[float, float]] | None = None,
+) -> bool:
     """A table that goes on at the top of the next page without repeating its header:
     its rows are added to the table (a first row with no first cell finishes the row the
     page break cut). Returns False when `part` is a table of its own."""
@@ -433,14 +668,20 @@ def join_table(table: Paragraph, columns: list[list[float]], part: Rows) -> bool
         return False
     rows = part.rows
     if not rows[0][0]:
-        last = table.rows[-1]
-        for k, text in enumerate(rows[0]):
-            if text and k < len(last):
-                last[k] = join_two(last[k], text) if last[k] else text
+        finish_row(table, columns, rows[0], part.first, tail or [], reach)
         rows = rows[1:]
     table.rows.extend(rows)
     table.text = "\n".join(" | ".join(r) for r in table.rows)
+    if tail is not None:
+        new_tail(tail, part.last, not rows)
     return True
+
+
+def new_tail(tail: list[Segment | None], last: list[Segment | None], same_row: bool) -> None:
+    """The last line of each cell of the table's last row, after rows were added (when
+    they only finished the last row, a cell with nothing new keeps its line)."""
+    old = tail + [None] * max(0, len(last) - len(tail))
+    tail[:] = [new or (old[k] if same_row else None) for k, new in enumerate(last)]
 
 
 def table_paragraph(rows: list[list[str]], page: int) -> Paragraph:
@@ -500,11 +741,32 @@ def append_items(items: list[Item], new: list[Item], wrap_width: float | None) -
     is joined again."""
     if new and items and isinstance(items[-1], list) and isinstance(new[0], list):
         before, after = items[-1][-1], new[0][0]
-        if continues_across(before.text, before.width, after.text, wrap_width):
+        if continues_across(before.text, before.width, after.text, wrap_width) or item_goes_on(
+            items[-1], new[0], wrap_width
+        ):
             after.gap_before = False
             items[-1].extend(new[0])
             new = new[1:]
     items.extend(new)
+
+
+def item_goes_on(run: list[Line], after: list[Line], wrap_width: float | None) -> bool:
+    """A numbered or bulleted item whose last line before the page break runs to the
+    margin, followed at the top of the next page by running text (its first line full
+    too, more lines after it) and no marker: the item's text goes on, even with a new
+    sentence. A new paragraph after a list would not open a page in mid-run."""
+    if not wrap_width or len(after) < 2 or not run:
+        return False
+    opens = [k for k, ln in enumerate(run) if ln.gap_before or split_marker(ln.text)[0]]
+    start = max(opens, default=0)
+    full = ITEM_FULL * wrap_width
+    return (
+        split_marker(run[start].text)[0] is not None
+        and split_marker(after[0].text)[0] is None
+        and (run[-1].width or 0.0) >= full
+        and (after[0].width or 0.0) >= full
+        and not after[1].gap_before
+    )
 
 
 def extract(data: bytes, doc: Document) -> None:
@@ -521,10 +783,21 @@ def extract(data: bytes, doc: Document) -> None:
             found = tables(page)
             pages.append((printed_lines(page, [t.bbox for t in found]), found))
     doc.source.pages = len(pages)
+    split_at_columns([line for lines, _ in pages for line in lines])
     # Table rows are never running headers, even when a table's header row repeats.
+    in_tables = [table_lines(lines) for lines, _ in pages]
     candidates = [
-        [i for i in range(len(lines)) if i not in table_lines(lines)] for lines, _ in pages
+        [i for i in range(len(lines)) if i not in in_tables[p]]
+        for p, (lines, _) in enumerate(pages)
     ]
+    reach = [
+        (s.x0, s.x1)
+        for p, (lines, _) in enumerate(pages)
+        for i in in_tables[p]
+        for s in lines[i].segments
+    ]
+    if not breaks_words([lines for lines, _ in pages], in_tables, reach):
+        reach = None
     furniture = {
         (p, candidates[p][k])
         for p, k in furniture_lines(
@@ -540,7 +813,8 @@ def extract(data: bytes, doc: Document) -> None:
 
     leading = line_spacing([lines for lines, _ in pages], body_size)
     items: list[Item] = []
-    open_table: tuple[Paragraph, list[list[float]]] | None = None  # a table a page may go on
+    # A table a page may go on: its paragraph, columns and the last line of each cell.
+    open_table: tuple[Paragraph, list[list[float]], list[Segment | None]] | None = None
     for page_index, (lines, page_tables) in enumerate(pages):
         page_number = page_index + 1
         body = []
@@ -561,19 +835,21 @@ def extract(data: bytes, doc: Document) -> None:
         for k, piece in enumerate(pieces):
             if k:
                 items.append(table_paragraph(ruled[k - 1].rows, page_number))
-            for part in reading_order(piece, right - left):
+            for part in reading_order(piece, right - left, reach):
                 if isinstance(part, Rows):
                     if not (
                         open_table is not None
                         and items
                         and items[-1] is open_table[0]
-                        and join_table(open_table[0], open_table[1], part)
+                        and join_table(open_table[0], open_table[1], part, open_table[2], reach)
                     ):
                         items.append(table_paragraph(part.rows, page_number))
-                        open_table = (items[-1], part.columns)
+                        open_table = (items[-1], part.columns, list(part.last))
                     continue
                 if open_table is not None and items and items[-1] is open_table[0]:
-                    part = continue_table(part, *open_table)
+                    part = continue_table(part, *open_table, reach=reach)
+                    if not part:  # the whole flow went into the table: it may go on
+                        continue
                 open_table = None
                 if part:
                     append_items(

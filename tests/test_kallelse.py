@@ -192,3 +192,21 @@ def test_a_case_number_on_the_line_below_the_title_and_no_decision_of_its_own(
     assert doc.decision is None
     assert doc.organ == "Barn- och utbildningsnämnden"
     assert [(d.kind, str(d.date)) for d in doc.dates] == [("sammantrade", "2024-11-12")]
+
+
+def test_the_agenda_going_on_after_text_without_its_header(tmp_path: Path) -> None:
+    """A page laid out apart from the table (a long proposal printed as text) leaves the
+    rest of the agenda without its header: same columns, same numbering, same items."""
+    text = AGENDA + (
+        "\nKommunstyrelsen överlämnar ärendet till byggnadsnämnden.\n\n"
+        "| 3. | Svar på remiss om vindkraft | 2025-00738 | Förslag till beslut<br>"
+        "Kommunstyrelsen antar yttrandet. |\n| --- | --- | --- | --- |\n"
+        "| 4. | Taxa för VA 2026 | 2025-00664 |  |\n"
+    )
+    doc = kallelse(tmp_path, text)
+    assert [(i.nr, i.arende, i.beteckning) for i in doc.kallelse_items][2:] == [
+        (3, "Svar på remiss om vindkraft", "2025-00738"),
+        (4, "Taxa för VA 2026", "2025-00664"),
+    ]
+    other = kallelse(tmp_path, text.replace("| 4. | Taxa för VA 2026 | 2025-00664 |  |", ""))
+    assert len(other.kallelse_items) == 3

@@ -2,9 +2,11 @@
 
 Agenda tables are recognised by their header (Ärende, Beteckning, Förslag: see
 `patterns/kallelse.yaml`); a table split over pages repeats its header, so every
-table with such a header adds its numbered rows. Unnumbered rows (section titles,
-"Val av justerare") are not ärenden. An agenda without such a table is read from its
-numbered plain lines: each numbered line opens an item, numbers rising.
+table with such a header adds its numbered rows, and so does a table without one that
+has as many columns and comes after an agenda table (its header lost with a page).
+Unnumbered rows (section titles, "Val av justerare") are not ärenden. An agenda without
+such a table is read from its numbered plain lines: each numbered line opens an item,
+numbers rising.
 """
 
 from __future__ import annotations
@@ -59,14 +61,22 @@ def extract_kallelse_items(doc: Document) -> Document:
         return doc
     _, item_number = patterns()
     items: list[KallelseItem] = []
+    agenda: dict[str, int] | None = None  # the columns of the last agenda table
+    width = 0
     for paragraph in doc.paragraphs():
         if paragraph.kind != "table" or not paragraph.rows:
             continue
         index = column_index(paragraph.rows[0])
+        body = paragraph.rows[1:]
         if "arende" not in index:
-            continue
+            # The agenda going on without its header (a page laid out apart from the
+            # table): as many columns as the agenda, and its own rows all body rows.
+            if agenda is None or len(paragraph.rows[0]) != width:
+                continue
+            index, body = agenda, paragraph.rows
+        agenda, width = index, len(paragraph.rows[0])
         nr_column = index.get("nr", 0)
-        for row in paragraph.rows[1:]:
+        for row in body:
             number = item_number.match(row[nr_column].strip()) if nr_column < len(row) else None
             if number is None:
                 continue
