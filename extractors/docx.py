@@ -101,8 +101,14 @@ class Numbering:
         counters[ilvl] = counters.get(ilvl, overrides.get(ilvl, start) - 1) + 1
         for deeper in [lvl for lvl in counters if lvl > ilvl]:
             del counters[deeper]
-        if fmt in ("bullet", "none"):
-            return "•" if fmt == "bullet" else None
+        if fmt == "none":
+            return None
+        if fmt == "bullet":
+            # The mark Word shows: a printable one as it is ("-", "–"), a symbol-font glyph
+            # (a private-use code point such as U+F0B7) as the bullet it draws.
+            mark = text.strip()
+            printable = len(mark) == 1 and mark.isprintable() and not 0xE000 <= ord(mark) <= 0xF8FF
+            return mark if printable else "•"
 
         def level_number(m: re.Match[str]) -> str:
             level = int(m.group(1)) - 1

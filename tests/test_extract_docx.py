@@ -139,3 +139,20 @@ def test_a_truncated_word_file_is_not_taken_for_word(tmp_path: Path) -> None:
     path.write_bytes(good[: len(good) // 2])
     doc = analyze(path)
     assert (doc.status, [e.code for e in doc.errors]) == ("failed", ["E103"])
+
+
+@pytest.mark.parametrize("mark", ["-", "–", "•"])
+def test_a_word_bullet_keeps_the_mark_it_shows(tmp_path, mark: str) -> None:
+    from pipeline.outputs.typeset import typeset
+
+    paper = tmp_path / "forslag.txt"
+    paper.write_text(
+        f"Förslag till beslut\n\n{mark} Informationen noteras.\n{mark} Ärendet avslutas.\n",
+        encoding="utf-8",
+    )
+    word = typeset(analyze(paper), "docx", tmp_path / "forslag.docx")
+    items = [p for p in read_document(word).paragraphs() if p.kind == "list_item"]
+    assert [(p.marker, p.text) for p in items] == [
+        (mark, "Informationen noteras."),
+        (mark, "Ärendet avslutas."),
+    ]
