@@ -58,36 +58,40 @@ def to_docx(data: bytes, suffix: str, timeout: float = TIMEOUT_SECONDS) -> bytes
             str(out),
             str(source),
         ]
-        env = {**os.environ, "HOME": str(folder), "SAL_USE_VCLPLUGIN": "svp"}
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,
-        )
-        try:
-            output, _ = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            kill_group(process)
-            raise AttsatsError(
-                "E113", detail=f"konverteringen tog mer än {timeout:.0f} sekunder"
-            ) from exc
-        finally:
-            kill_group(process)  # soffice may leave a helper behind in its session
+        returncode, output = run_in_group(command, timeout, home=folder)
+        if returncode is None:
+            raise AttsatsError("E113", detail=f"konverteringen tog mer än {timeout:.0f} sekunder")
         target = out / "indata.docx"
-        if process.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
-            said = output.decode("utf-8", "replace").strip().splitlines()
-            detail = said[-1] if said else f"slutkod {process.returncode}"
+        if returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+            said = output.strip().splitlines()
+            detail = said[-1] if said else f"slutkod {returncode}"
             raise AttsatsError("E113", detail=f"ingen DOCX skapades ({detail})"[:200])
         return target.read_bytes()
 
 
-def kill_group(process: subprocess.Popen) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+def run_in_group(command: list[str], timeout: float, home: Path) -> tuple[int | None, str]:
+    """Run LibreOffice in a session of its own with a private HOME: its return code (None when
+    it ran past `timeout`) and what it printed. The whole session is stopped afterwards, since
+    soffice may leave a helper process behind."""
+    env = {**os.environ, "HOME": str(home), "SAL_USE_VCLPLUGIN": "svp"}
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+        returncode: int | None = process.returncode
+    except subprocess.TimeoutExpired:
+        output, returncode = b"", None
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    return returncode, output.decode("utf-8", "replace")
 
 
 def extract(data: bytes, doc: Document) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from extractors.office import run_in_group
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
@@ -260,7 +261,14 @@ class Renderer:
                 *(str(inbox / f"{names[paper]}.docx") for paper, _, _ in jobs),
             ]
             timeout = LO_TIMEOUT_BASE + LO_TIMEOUT_PER_FILE * len(jobs)
-            problem = _run_in_group(command, timeout)
+            returncode, output = run_in_group(command, timeout, home=Path(tmp))
+            problem = (
+                f"avbröts efter {timeout:.0f} s"
+                if returncode is None
+                else f"slutkod {returncode}: {output.strip()[-200:]}"
+                if returncode
+                else "inget fel rapporterat"
+            )
             for paper, target, _docx in jobs:
                 produced = outbox / f"{names[paper]}.pdf"
                 if produced.is_file() and produced.stat().st_size:
@@ -269,26 +277,6 @@ class Renderer:
                 else:
                     result[paper] = RenderError(f"lo-pdf: LibreOffice skrev ingen PDF ({problem})")
         return result
-
-
-def _run_in_group(command: list[str], timeout: float) -> str:
-    """Run a command in its own process group, stopped with its children after `timeout`."""
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        _out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        return f"avbröts efter {timeout:.0f} s"
-    if process.returncode:
-        return f"slutkod {process.returncode}: {err.strip()[-200:]}"
-    return "inget fel rapporterat"
 
 
 class _staging:
