@@ -23,6 +23,9 @@ CITED = 3  # precedents a draft cites
 # Papers that are not precedents: agendas list many subjects, policies are not cases.
 NOT_PRECEDENTS = ("kallelse", "styrdokument", "okand")
 DECISION_DATES = ("beslut", "sammantrade")
+# A draft prefers decided papers among those nearly as close as the best one: what the
+# kommun decided on the subject says more than another motion asking for it.
+NEAR_BEST = 0.5
 WORD = re.compile(r"\w{4,}")  # shorter words carry little subject
 MAX_TERMS = 40
 
@@ -116,7 +119,8 @@ def search(
     conn = connect(path, create=False)
     try:
         rows = conn.execute(
-            f"SELECT folder, doc_type, title, dnr, date, outcome FROM papers"  # noqa: S608
+            f"SELECT folder, doc_type, title, dnr, date, outcome, bm25(papers, {WEIGHTS})"  # noqa: S608
+            " FROM papers"
             f" WHERE papers MATCH ? AND doc_type NOT IN ({','.join('?' * len(NOT_PRECEDENTS))})"
             f" ORDER BY bm25(papers, {WEIGHTS}) LIMIT ?",
             (query, *NOT_PRECEDENTS, limit * 4 + 4),
@@ -130,7 +134,7 @@ def search(
         conn.close()
     found: list[dict[str, Any]] = []
     seen = {tuple(own)} if own else set()
-    for folder, doc_type, title, dnr, date, outcome in rows:
+    for folder, doc_type, title, dnr, date, outcome, rank in rows:
         if folder == exclude or (doc_type, title, dnr) in seen:
             continue
         seen.add((doc_type, title, dnr))
@@ -142,6 +146,7 @@ def search(
                 "dnr": dnr,
                 "date": date,
                 "outcome": outcome,
+                "score": round(-rank, 3),  # BM25: higher is closer
             }
         )
         if len(found) == limit:
@@ -165,11 +170,16 @@ def for_document(out: Path, doc: Document, folder: str | None = None) -> list[di
         ("dnr", mask(doc.diarienummer[0].raw) if doc.diarienummer else ""),
         ("title", mask(doc.title or "")),
     }
-    found = search(path, mask(subject(doc)), CITED + 2, exclude=folder)
+    found = search(path, mask(subject(doc)), CITED * 4, exclude=folder)
     # The same paper read from another format is not its own precedent.
     found = [
         p
         for p in found
         if not (p["doc_type"] == doc.doc_type and {("dnr", p["dnr"]), ("title", p["title"])} == own)
     ]
-    return found[:CITED]
+    if not found:
+        return []
+    best = found[0]["score"]
+    near = [p for p in found if p["score"] >= best * NEAR_BEST]
+    near.sort(key=lambda p: (not p["outcome"], -p["score"]))
+    return near[:CITED]
