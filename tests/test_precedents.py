@@ -210,3 +210,23 @@ def test_the_draft_says_whether_the_archive_was_searched(
     context = build_context(analyze(write(tmp_path / "c.txt", PARKING)), precedents=given)
     assert context["precedents"] == []
     assert context["precedents_note"] == note
+
+
+def test_sok_indexes_a_folder_written_before_the_archive_existed(tmp_path: Path) -> None:
+    source = write(tmp_path / "cykel.txt", PARKING)
+    out = tmp_path / "ut"
+    runner = CliRunner()
+    assert runner.invoke(app, ["analyze", str(source), "--out", str(out)]).exit_code == 0
+    assert not precedents.archive_path(out).exists()  # analyze --out keeps no archive
+    assert draft_section(out / "cykel") == [NOT_SEARCHED]
+    result = runner.invoke(app, ["sok", "cykelparkeringar", "--arkiv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Arkivet byggdes av 1 analyserade dokument" in result.stderr
+    assert "  cykel  " in result.stdout
+
+
+def test_sok_without_an_archive_says_so_in_swedish(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["sok", "tolkavgift", "--arkiv", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Inget arkiv i" in result.stderr
+    assert not precedents.archive_path(tmp_path).exists()

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.outputs.summary import DOC_TYPE_NAMES
-from pipeline.service.precedents import archive_path, search
+from pipeline.service.precedents import archive_path, rebuild, search
 
 COLUMNS = (
     ("Typ", "doc_type"),
@@ -44,7 +44,7 @@ def render_table(found: list[dict[str, Any]]) -> str:
 
 
 def search_command(
-    query: Annotated[str, typer.Argument(help="Vad du söker, med vanliga ord.")],
+    fraga: Annotated[str, typer.Argument(help="Vad du söker, med vanliga ord.")],
     arkiv: Annotated[
         Path, typer.Option("--arkiv", help="Utmappen som en batch eller inkorg har skrivit till.")
     ],
@@ -53,12 +53,18 @@ def search_command(
     """Sök tidigare motioner, svar och beslut i arkivet (fulltext, bästa träff först)."""
     path = archive_path(arkiv)
     if not path.exists():
-        typer.echo(
-            f"Inget arkiv i {arkiv}: kör `attsats batch` eller `attsats watch` med den utmappen.",
-            err=True,
-        )
-        raise typer.Exit(2)
-    found = search(path, query, antal)
+        # A folder written before the archive existed: index what it holds, once.
+        indexed = rebuild(arkiv) if arkiv.is_dir() else 0
+        if not indexed:
+            path.unlink(missing_ok=True)
+            typer.echo(
+                f"Inget arkiv i {arkiv}: kör `attsats batch` eller `attsats watch` med den"
+                " utmappen.",
+                err=True,
+            )
+            raise typer.Exit(2)
+        typer.echo(f"Arkivet byggdes av {indexed} analyserade dokument i {arkiv}.", err=True)
+    found = search(path, fraga, antal)
     if not found:
         typer.echo("Inga träffar i arkivet.")
         return

@@ -18,6 +18,7 @@ from pipeline.document import Document
 from pipeline.privacy import mask
 
 ARCHIVE_FILE = "arkiv.sqlite"
+ANALYSIS = "analysis.json"  # pipeline.outputs.folders.ANALYSIS
 STATE_DIR = ".attsats"  # the same folder as the ledger (pipeline.service.batch.state_dir)
 CITED = 3  # precedents a draft cites
 # Papers that are not precedents: agendas list many subjects, policies are not cases.
@@ -100,6 +101,22 @@ def add(out: Path, folder: str, doc: Document) -> None:
             ),
         )
     conn.close()
+
+
+def rebuild(out: Path) -> int:
+    """Index the folders an output folder already holds (`<name>/analysis.json`), for one
+    written before the archive existed; return how many papers were indexed."""
+    count = 0
+    for analysis in sorted(out.glob(f"*/{ANALYSIS}")):
+        if analysis.parent.name.startswith("."):
+            continue
+        try:
+            doc = Document.model_validate_json(analysis.read_bytes())
+        except (OSError, ValueError):  # not ours, or from another schema version
+            continue
+        add(out, analysis.parent.name, doc)
+        count += doc.status != "failed"
+    return count
 
 
 def match_query(text: str) -> str:
