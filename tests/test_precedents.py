@@ -230,3 +230,51 @@ def test_sok_without_an_archive_says_so_in_swedish(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Inget arkiv i" in result.stderr
     assert not precedents.archive_path(tmp_path).exists()
+
+
+SUBJECTS = (
+    "laddstolpar",
+    "cykelbanor",
+    "skolmaten",
+    "badhuset",
+    "gatubelysning",
+    "bibliotek",
+    "hemtjänsten",
+    "fritidsgårdar",
+    "kollektivtrafik",
+    "vindkraft",
+    "solceller",
+    "lekplatser",
+    "snöröjning",
+    "äldreboenden",
+    "förskolor",
+    "idrottshallar",
+    "parkering",
+    "återvinning",
+    "dagvatten",
+    "vägbulor",
+    "hundrastgårdar",
+    "simskola",
+    "konstgräs",
+    "torghandel",
+)
+
+
+def short_motion(subject: str) -> str:
+    return (
+        f"Motion om {subject}\n\nKommunen behöver se över {subject} i hela kommunen.\n\n"
+        f"Jag föreslår att kommunfullmäktige beslutar\n\natt kommunen utreder {subject}.\n\n"
+        "Anna Berg (S)\n"
+    )
+
+
+def test_in_a_large_archive_the_genres_words_alone_find_nothing(tmp_path: Path) -> None:
+    """Every motion shares "motion", "kommunen", "föreslår": only the subject may match."""
+    for subject in SUBJECTS:
+        doc = analyze(write(tmp_path / f"{subject}.txt", short_motion(subject)))
+        precedents.add(tmp_path, subject, doc)
+    new = analyze(write(tmp_path / "ny.txt", short_motion("trängselskatt")))
+    assert precedents.for_document(tmp_path, new, "ny") == []
+    text = short_motion("badhuset").replace("Motion om badhuset", "Motion om öppettider i badhuset")
+    again = analyze(write(tmp_path / "igen.txt", text))
+    assert [p["folder"] for p in precedents.for_document(tmp_path, again, "igen")] == ["badhuset"]

@@ -29,6 +29,10 @@ DECISION_DATES = ("beslut", "sammantrade")
 NEAR_BEST = 0.5
 WORD = re.compile(r"\w{4,}")  # shorter words carry little subject
 MAX_TERMS = 40
+# In an archive of some size, a word in more than this share of the papers is the genre
+# ("motion", "kommun", "föreslår"), not a subject: it finds everything, so it is dropped.
+COMMON_SHARE = 0.5
+COMMON_FROM = 20  # papers; below this, document frequencies say little
 
 SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS papers USING fts5(
@@ -43,6 +47,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS papers USING fts5(
     body,
     tokenize = 'unicode61 remove_diacritics 0'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS papers_vocab USING fts5vocab(papers, row);
 """
 WEIGHTS = "0, 0, 0, 5.0, 0, 0, 0, 3.0, 1.0"  # bm25 column weights: title, att-satser, body
 
@@ -119,10 +124,28 @@ def rebuild(out: Path) -> int:
     return count
 
 
-def match_query(text: str) -> str:
-    """An FTS5 query: any of the text's words, each quoted (no operator can slip in)."""
-    terms = list(dict.fromkeys(w.lower() for w in WORD.findall(text)))[:MAX_TERMS]
+def match_query(text: str, common: frozenset[str] = frozenset()) -> str:
+    """An FTS5 query: any of the text's words but the `common` ones, each quoted (no
+    operator can slip in)."""
+    words = dict.fromkeys(w.lower() for w in WORD.findall(text))
+    terms = [w for w in words if w not in common][:MAX_TERMS]
     return " OR ".join(f'"{t}"' for t in terms)
+
+
+def common_words(conn: sqlite3.Connection, text: str) -> frozenset[str]:
+    """The text's words found in more than `COMMON_SHARE` of a large enough archive."""
+    (papers,) = conn.execute("SELECT count(*) FROM papers").fetchone()
+    if papers < COMMON_FROM:
+        return frozenset()
+    words = list(dict.fromkeys(w.lower() for w in WORD.findall(text)))
+    if not words:
+        return frozenset()
+    rows = conn.execute(
+        f"SELECT term FROM papers_vocab WHERE term IN ({','.join('?' * len(words))})"  # noqa: S608
+        " AND doc > ?",
+        (*words, papers * COMMON_SHARE),
+    ).fetchall()
+    return frozenset(term for (term,) in rows)
 
 
 def search(
@@ -130,11 +153,11 @@ def search(
 ) -> list[dict[str, Any]]:
     """The archived papers closest to `text`, best first (BM25), without agendas and
     policies, the paper `exclude` (a folder) or the same paper in another format."""
-    query = match_query(text)
-    if not query:
-        return []
     conn = connect(path, create=False)
     try:
+        query = match_query(text, common_words(conn, text))
+        if not query:
+            return []
         rows = conn.execute(
             f"SELECT folder, doc_type, title, dnr, date, outcome, bm25(papers, {WEIGHTS})"  # noqa: S608
             " FROM papers"
