@@ -278,3 +278,18 @@ def test_in_a_large_archive_the_genres_words_alone_find_nothing(tmp_path: Path) 
     text = short_motion("badhuset").replace("Motion om badhuset", "Motion om öppettider i badhuset")
     again = analyze(write(tmp_path / "igen.txt", text))
     assert [p["folder"] for p in precedents.for_document(tmp_path, again, "igen")] == ["badhuset"]
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (
+            "Svar på motion från Stefan Jägnert (SD) om införande av tolkavgift",
+            "Svar på motion från (SD) om införande av tolkavgift",
+        ),
+        ("Motion om Kungsbacka kommuns badhus", "Motion om kommuns badhus"),
+        ("att kommunen inför en tolkavgift", "att kommunen inför en tolkavgift"),
+    ],
+)
+def test_a_subject_leaves_out_names(line: str, kept: str) -> None:
+    assert precedents.without_names(line) == kept

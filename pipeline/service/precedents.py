@@ -198,7 +198,17 @@ def subject(doc: Document) -> str:
     """What a paper is about, for finding its precedents: its title and att-satser, else
     the start of its body."""
     text = "\n".join([doc.title or "", *(c.text for c in doc.att_satser)])
-    return text if len(WORD.findall(text)) >= 3 else f"{text}\n{body_text(doc)[:2000]}"
+    if len(WORD.findall(text)) < 3:
+        text = f"{text}\n{body_text(doc)[:2000]}"
+    return "\n".join(without_names(line) for line in text.splitlines())
+
+
+def without_names(line: str) -> str:
+    """The line without its capitalised words after the first: Swedish writes a subject
+    in lower case, so those are names ("Svar på motion från Anna Berg (S) om ...") that
+    would tie papers by the same proposer rather than on the same subject."""
+    words = line.split()
+    return " ".join(words[:1] + [w for w in words[1:] if not w[:1].isupper()])
 
 
 def for_document(out: Path, doc: Document, folder: str | None = None) -> list[dict[str, Any]]:
