@@ -25,12 +25,14 @@ KEEP, MASK = "behall", "maskera"
 MASK_DIGITS = "****"
 
 NUMBER_RE = re.compile(
-    r"(?<![\d\w+\-–])"  # not the tail of a longer number or word
+    # Not the tail of a longer number or word; an underscore is a separator, as in a
+    # file name "svar_19121212-1212.pdf".
+    r"(?<![^\W_])(?<![+\-–])"
     r"(?P<century>(?:18|19|20))?"
     r"(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})"
     r"(?P<sep>[-+–]?)"
     r"(?P<serial>\d{3})(?P<check>\d)"
-    r"(?![\d\w])"
+    r"(?![^\W_])"
 )
 
 Kind = Literal["personnummer", "samordningsnummer"]

@@ -7,7 +7,8 @@ till beslut, Ärendet i korthet with the att-satser quoted, Bedömning i respekt
 att-sats as one block per att-sats (the clause, the suggested stance, the styrmodell
 elements, our comment and, for a motionssvar, the officials' own Kommentar) in full-width
 paragraphs, so no word is broken in a narrow column and a three-clause motion fits on two
-pages; Konsekvensbeskrivning, Slutsats and Beslutet ska skickas till. When no att-sats was
+pages; Konsekvensbeskrivning, Tidigare ärenden (the archive's closest earlier papers),
+Slutsats and Beslutet ska skickas till. When no att-sats was
 found the draft says so and asks the official to check. The variables are listed in the README.
 
 A municipality edits a copy in Word and points `attsats analyze --templates DIR` at it.
@@ -174,6 +175,14 @@ def build() -> bytes:
         ("Barnrättsperspektiv", "children"),
     ):
         labelled(doc, f"{title}: ", "{{ consequences." + key + ".text }}")
+
+    doc.add_heading("Tidigare ärenden", level=1)
+    paragraph(doc, "{%p for p in precedents %}")
+    paragraph(doc, "{{ p.text }}", style="List Bullet")
+    paragraph(doc, "{%p endfor %}")
+    paragraph(doc, "{%p if precedents_note %}")
+    paragraph(doc, "{{ precedents_note }}")
+    paragraph(doc, "{%p endif %}")
 
     doc.add_heading("Slutsats", level=1)
     paragraph(doc, "{{ conclusion }}")

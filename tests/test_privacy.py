@@ -45,6 +45,7 @@ def check_digit(nine: str) -> str:
         ("hundraåring 121212+1212", "hundraåring 121212+****"),
         ("samordningsnummer 701063-2391", "samordningsnummer 701063-****"),
         ("tankstreck 811218–9876", "tankstreck 811218-****"),
+        ("svar_19121212-1212.pdf", "svar_19121212-****.pdf"),  # a file name
     ],
 )
 def test_valid_numbers_are_masked_keeping_the_date(text: str, expected: str) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pipeline.cli.evaluate_cmd import evaluate_command
+from pipeline.cli.search_cmd import search_command
 from pipeline.cli.service_cmd import (
     StyrmodellOption,
     TemplatesOption,
@@ -119,4 +120,5 @@ app.command("watch")(watch_command)
 app.command("batch")(batch_command)
 app.command("serve")(serve_command)
 app.command("train")(train_command)
+app.command("sok")(search_command)
 app.add_typer(styrmodell_app, name="styrmodell")

@@ -7,6 +7,7 @@ the batch and the inbox alike.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pipeline.document import Document
 from pipeline.outputs.files import atomic_write, safe_name
@@ -25,8 +26,15 @@ def name_candidates(file_name: str, sha256: str) -> list[str]:
     return list(dict.fromkeys([stem, with_format, f"{with_format}-{safe_name(sha256[:8])}"]))
 
 
-def write_outputs(doc: Document, folder: Path, templates_dir: Path | None = None) -> list[Path]:
+def write_outputs(
+    doc: Document,
+    folder: Path,
+    templates_dir: Path | None = None,
+    precedents: list[dict[str, Any]] | None = None,
+) -> list[Path]:
     """Write everything produced for one document into `folder`; return the files.
+
+    `precedents`: the archive's earlier papers the draft cites (None: not searched).
 
     The analysis first, so it is there even when a municipality's own template fails
     (`pipeline.outputs.render.DraftError`); an earlier run's drafts are removed before, so a
@@ -40,4 +48,4 @@ def write_outputs(doc: Document, folder: Path, templates_dir: Path | None = None
     atomic_write(analysis, (written.model_dump_json(indent=2) + "\n").encode("utf-8"))
     for name in DRAFT_FILES:
         (folder / name).unlink(missing_ok=True)
-    return [analysis, *write_drafts(doc, folder, templates_dir)]
+    return [analysis, *write_drafts(doc, folder, templates_dir, precedents=precedents)]

@@ -54,6 +54,20 @@ ANSWERED = ("motion", "medborgarforslag", "motionssvar")
 FILL_IN = "[Handläggaren fyller i]"
 # A stance attsats abstains from (assessment.suggested_stance is null).
 ABSTAIN = "[Handläggaren bedömer]"
+NO_PRECEDENTS = "Inga tidigare ärenden hittades i arkivet."
+NOT_SEARCHED = (
+    "Arkivet söktes inte (analyserat utan batch eller inkorg); handläggaren söker tidigare"
+    " ärenden i diariet."
+)
+PRECEDENT_OUTCOMES = {
+    "bifall": "bifall",
+    "avslag": "avslag",
+    "besvarad": "besvarad",
+    "delvis_bifall": "delvis bifall",
+    "remiss": "remitterad",
+    "aterremiss": "återremitterad",
+    "avskrivning": "avskriven",
+}
 NO_ELEMENT = "Inget i styrmodellen träffar att-satsen."
 DRAFT_MARK = "UTKAST – förslag från attsats att granska"
 
@@ -443,12 +457,16 @@ def resolve_profile(doc: Document) -> Profile | None:
 
 
 def build_context(
-    doc: Document, profile: Profile | None = None, today: dt.date | None = None
+    doc: Document,
+    profile: Profile | None = None,
+    today: dt.date | None = None,
+    precedents: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The template variables for one document: plain dicts, lists and strings (Swedish).
 
     `profile` defaults to the document's own styrmodell; `today`, the draft's date, to the
-    fill-in marker (so the function stays pure).
+    fill-in marker (so the function stays pure). `precedents` are the archive's closest
+    earlier papers (`pipeline.service.precedents`), None when no archive was searched.
     """
     profile = profile or resolve_profile(doc)
     profile_name = clean(profile.name) if profile else clean(doc.styrmodell) or FILL_IN
@@ -513,7 +531,30 @@ def build_context(
         "conclusion": conclusion,
         "send_to": send_to(doc),
         "tables": tables(clauses, goals),
+        "precedents": [precedent_row(p) for p in precedents or []],
+        "precedents_note": NOT_SEARCHED
+        if precedents is None
+        else ("" if precedents else NO_PRECEDENTS),
     }
+
+
+def precedent_row(found: dict[str, Any]) -> dict[str, Any]:
+    """One earlier paper as the draft cites it: "Motion om … (Dnr KS 2024/123,
+    2024-05-02): avslag"."""
+    kind = DOC_TYPE_NAMES.get(found.get("doc_type", ""), "")
+    title = clean(found.get("title")) or kind or FILL_IN
+    where = ", ".join(
+        part
+        for part in (
+            kind if kind and kind.lower() not in title.lower() else "",
+            f"Dnr {found['dnr']}" if found.get("dnr") else "",
+            found.get("date") or "",
+        )
+        if part
+    )
+    outcome = PRECEDENT_OUTCOMES.get(found.get("outcome") or "", "inget beslut i handlingen")
+    text = f"{title} ({where}): {outcome}" if where else f"{title}: {outcome}"
+    return {**found, "title": title, "outcome_text": outcome, "text": text}
 
 
 def tables(clauses: list[dict[str, Any]], goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -661,6 +702,7 @@ def write_drafts(
     folder: Path,
     templates_dir: Path | None = None,
     today: dt.date | None = None,
+    precedents: list[dict[str, Any]] | None = None,
 ) -> list[Path]:
     """Write the draft and tables that apply to `doc` into `folder`; return the files.
 
@@ -668,7 +710,7 @@ def write_drafts(
     document with att-satser or goals. File names are fixed, never taken from the text,
     and every file is written under a temporary name and renamed into place.
     """
-    full = build_context(doc, today=today or dt.date.today())
+    full = build_context(doc, today=today or dt.date.today(), precedents=precedents)
     context = mask_data(full)  # the tables never carry a personnummer
     draft = full if drafts_keep_numbers() else context
     outputs: list[tuple[str, Callable[[], bytes]]] = []

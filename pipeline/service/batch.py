@@ -27,6 +27,8 @@ from pipeline.outputs.summary import DOC_TYPE_NAMES
 from pipeline.privacy import mask
 from pipeline.service.inputs import SKIPPED_PREFIXES, expand_inputs, is_input_name
 from pipeline.service.ledger import Ledger, sha256_of
+from pipeline.service.precedents import add as add_precedent
+from pipeline.service.precedents import for_document
 from pipeline.service.worker import (
     DEFAULT_MEMORY_MB,
     DEFAULT_SECONDS,
@@ -437,10 +439,11 @@ def process_file(
                 for doc, folder in zip(docs, folders, strict=False):
                     staging = scratch / f"{folder}.{uuid.uuid4().hex[:8]}"
                     try:
-                        write_outputs(doc, staging, templates)
+                        write_outputs(doc, staging, templates, for_document(out, doc, folder))
                     except DraftError as error:  # the template's fault: retrying cannot help
                         draft_error = draft_error or str(error)
                     publish(staging, out / folder)
+                    add_precedent(out, folder, doc)
             except Cancelled:  # the service is stopping: this attempt does not count
                 ledger.release(key)
                 return Result(origin, sha256, "stopped", attempts=attempts - 1)
