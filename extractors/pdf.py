@@ -535,10 +535,10 @@ def breaks_words(
 
 
 def printed_words(pages: list[tuple[list[PrintedLine], list[Table]]]) -> Counter[str]:
-    """How often the paper prints each word, leaving out both pieces at every place a word
-    may be cut in a cell, however far the piece above reaches (a line of one word and a
-    line under it starting at the same left edge with a lowercase letter, on the next
-    page too): a cut word's pieces are no evidence of words."""
+    """How often the paper prints each word, leaving out both pieces at every place that
+    looks like a word cut in a cell when measured against the farthest any line starting
+    at the same left edge reaches (on the next page too): a cut word's pieces are no
+    evidence of words."""
     lines = [line for page, _ in pages for line in page]
     words = Counter(
         bare(w)
@@ -546,13 +546,17 @@ def printed_words(pages: list[tuple[list[PrintedLine], list[Table]]]) -> Counter
         + [cell or "" for _, found in pages for t in found for row in t.rows for cell in row]
         for w in text.split()
     )
+    far: dict[float, float] = {}
+    for line in lines:
+        for s in line.segments:
+            key = round(s.x0)
+            far[key] = max(far.get(key, 0.0), s.x1)
     words.subtract(
         w
         for above, below in zip(lines, lines[1:], strict=False)
         for a in above.segments
-        if " " not in a.text and a.text[-1:].isalpha()
         for b in below.segments
-        if abs(a.x0 - b.x0) < EDGE and b.text[:1].islower()
+        if abs(a.x0 - b.x0) < EDGE and broken_word(a, b, (a.x0, far[round(a.x0)]))
         for w in (last_word(a.text), first_word(b.text))
     )
     return words
