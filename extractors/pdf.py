@@ -14,6 +14,7 @@ joining, hyphenation and list markers are shared with the text backend
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -47,6 +48,42 @@ COLUMN_LINES = 3  # a left edge this many segments on a page start at is a colum
 ITEM_FULL = 0.85  # a list item's line this share of the wrap width runs to the margin
 EDGE = 0.5  # points: how close two cell edges must be to count as the same
 BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that breaks words
+EVIDENT_WORD = 3  # a shorter piece printed as a word ("en") is as often a word's ending
+
+
+class Reach(list):
+    """The (x0, x1) of every table cell line of a paper whose typesetter cuts words in
+    cells, with how often the paper prints each word away from a place that looks like a
+    cut: the evidence on whether a line that fills its cell is a cut word or a whole one."""
+
+    def __init__(self, spans: list[tuple[float, float]], words: Counter[str]) -> None:
+        super().__init__(spans)
+        self.words = words
+
+
+def bare(word: str) -> str:
+    """A word lowercased, without the punctuation around it."""
+    return word.strip(".,;:!?()[]\"'\u201d\u2019").lower()
+
+
+def first_word(text: str) -> str:
+    return bare(text.split()[0]) if text.split() else ""
+
+
+def last_word(text: str) -> str:
+    return bare(text.split()[-1]) if text.split() else ""
+
+
+def whole_words(left: str, right: str, reach: list[tuple[float, float]] | None) -> bool:
+    """A cell line that fills its cell and a lowercase word under it look the same on the
+    page as a word cut without a hyphen ("arbetsutskottets | sammanträden"): they are two
+    words when the paper prints both on their own elsewhere and never the two as one."""
+    if not isinstance(reach, Reach):
+        return False
+    piece, below = last_word(left), first_word(right)
+    return bool(piece and below) and (
+        len(below) >= EVIDENT_WORD and reach.words[below] > 0 and reach.words[piece + below] == 0
+    )
 
 
 @dataclass
@@ -394,7 +431,9 @@ def cell_texts(
         edge = cell_edge(columns, k, reach or [])
         text = parts[0].text if parts else ""
         for above, part in zip(parts, parts[1:], strict=False):
-            cut = broken_word(above, part, edge) or printed_hyphen(text, part.text)
+            cut = (
+                broken_word(above, part, edge) and not whole_words(text, part.text, reach)
+            ) or printed_hyphen(text, part.text)
             if reach is not None and cut:
                 text += part.text
             else:
@@ -416,7 +455,12 @@ def join_cut(
     if not left:
         return right
     if reach is not None and (
-        (above is not None and below is not None and broken_word(above, below, edge))
+        (
+            above is not None
+            and below is not None
+            and broken_word(above, below, edge)
+            and not whole_words(left, right, reach)
+        )
         or printed_hyphen(left, right)
     ):
         return left + right
@@ -488,6 +532,34 @@ def breaks_words(
                     if abs(a.x0 - b.x0) < EDGE
                 )
     return found >= BROKEN_WORDS
+
+
+def printed_words(pages: list[tuple[list[PrintedLine], list[Table]]]) -> Counter[str]:
+    """How often the paper prints each word, leaving out both pieces at every place that
+    looks like a word cut in a cell when measured against the farthest any line starting
+    at the same left edge reaches (on the next page too): a cut word's pieces are no
+    evidence of words."""
+    lines = [line for page, _ in pages for line in page]
+    words = Counter(
+        bare(w)
+        for text in [s.text for line in lines for s in line.segments]
+        + [cell or "" for _, found in pages for t in found for row in t.rows for cell in row]
+        for w in text.split()
+    )
+    far: dict[float, float] = {}
+    for line in lines:
+        for s in line.segments:
+            key = round(s.x0)
+            far[key] = max(far.get(key, 0.0), s.x1)
+    words.subtract(
+        w
+        for above, below in zip(lines, lines[1:], strict=False)
+        for a in above.segments
+        for b in below.segments
+        if abs(a.x0 - b.x0) < EDGE and broken_word(a, b, (a.x0, far[round(a.x0)]))
+        for w in (last_word(a.text), first_word(b.text))
+    )
+    return words
 
 
 @dataclass
@@ -796,7 +868,9 @@ def extract(data: bytes, doc: Document) -> None:
         for i in in_tables[p]
         for s in lines[i].segments
     ]
-    if not breaks_words([lines for lines, _ in pages], in_tables, reach):
+    if breaks_words([lines for lines, _ in pages], in_tables, reach):
+        reach = Reach(reach, printed_words(pages))
+    else:
         reach = None
     furniture = {
         (p, candidates[p][k])

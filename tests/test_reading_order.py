@@ -572,3 +572,40 @@ def test_a_row_aligned_to_its_foot_opening_a_page_is_a_row_of_its_own(tmp_path: 
             "Kommunfullmäktige antar planen.",
         ],
     ]
+
+
+def test_a_whole_word_filling_its_cell_stays_apart_from_a_word_the_paper_prints_alone(
+    tmp_path: Path,
+) -> None:
+    """A whole word that happens to fill its cell, with a lowercase word under it, looks
+    on the page like a word cut without a hyphen; the paper settles it: the word below
+    is printed on its own elsewhere and the two never as one, so they are two words.
+    The words the typesetter did cut are still made whole."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    rows = [
+        ("1.", "Kommunstyrelsens nämndbudget 2026", "Kommunfullmäktige antar budgeten"),
+        ("2.", "Delegeringsförteckning för kommunstyrelsen", "Kommunstyrelsen godkänner"),
+        ("3.", "Anmälan av delegeringsbeslut", "Kommunstyrelsen godkänner redovisningen"),
+        ("4.", "Information från arbetsutskottets sammanträden", "Kommunstyrelsen noterar"),
+    ]
+    width = stringWidth("arbetsutskottets", FONT, 10) + 0.5
+    pdf.drawString(70, 790, "Kommunstyrelsens sammanträden hålls i stadshuset.")
+    y = 760
+    for nr, arende, forslag in rows:
+        left = set_cell(arende, width, True)
+        right = set_cell(forslag, width, True)
+        pdf.drawString(70, y, nr)
+        for k, line in enumerate(left):
+            pdf.drawString(120, y - 12 * k, line)
+        for k, line in enumerate(right):
+            pdf.drawString(300, y - 12 * k, line)
+        y -= 12 * max(len(left), len(right)) + 10
+    pdf.showPage()
+    pdf.save()
+    assert "arbetsutskottets" in set_cell(rows[-1][1], width, True)  # alone, filling its line
+    table = [p for p in read_document(path).paragraphs() if p.kind == "table"]
+    assert len(table) == 1
+    assert table[0].rows == [list(row) for row in rows]
