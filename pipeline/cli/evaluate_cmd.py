@@ -73,7 +73,7 @@ def evaluate_command(
     if loco:
         loco_report(report or Path("out/loco.json"))
         return
-    from pipeline.evaluation.agreement import agreement, format_report
+    from pipeline.evaluation.agreement import format_report
     from pipeline.evaluation.evaluate import (
         FORMATS,
         default_folders,
@@ -99,7 +99,6 @@ def evaluate_command(
         typer.echo(f"Kan inte läsa --enforce {enforce}: {error}", err=True)
         raise typer.Exit(2) from error
     result = evaluate(folders, chosen, renderer=Renderer(cache), enforce=patterns)
-    result["agreement"] = agreement(folders)
     for pattern in patterns:
         corpus = pattern.partition(":")[0]
         if not any(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -74,8 +74,8 @@ def dnr_key(raw: str) -> tuple[str | None, int, int] | None:
     return (organ.upper() if organ else None, year, int(found.group("number")))
 
 
-def read_paper(path: Path, gold: dict | None) -> Paper:
-    doc = analyze(path)
+def read_paper(path: Path, gold: dict | None, analysed: Mapping[Path, Document]) -> Paper:
+    doc = analysed.get(path) or analyze(path)
     gold = gold or {}
     doc_type = gold.get("doc_type") or doc.doc_type
     outcome = gold.get("outcome", doc.decision.outcome if doc.decision else None)
@@ -88,7 +88,9 @@ def read_paper(path: Path, gold: dict | None) -> Paper:
     return Paper(path, doc, doc_type, outcome, keys, gold.get("title") or doc.title or "")
 
 
-def papers_in(folders: Iterable[Path]) -> list[Paper]:
+def papers_in(
+    folders: Iterable[Path], analysed: Mapping[Path, Document] | None = None
+) -> list[Paper]:
     """Every paper in the folders, one per stem (text first), with its gold file if any.
 
     In a folder with gold files only the papers they describe are read (not a README).
@@ -107,7 +109,7 @@ def papers_in(folders: Iterable[Path]) -> list[Paper]:
         for stem, path in sorted(by_stem.items()):
             gold_path = folder / f"{stem}.gold.json"
             gold = json.loads(gold_path.read_text("utf-8")) if gold_path.is_file() else None
-            found.append(read_paper(path, gold))
+            found.append(read_paper(path, gold, analysed or {}))
     return found
 
 
@@ -295,9 +297,10 @@ def score(units: list[dict]) -> dict:
     }
 
 
-def agreement(folders: Iterable[Path]) -> dict:
-    """The officials' agreement report over the papers in `folders`."""
-    cases = link(papers_in(folders))
+def agreement(folders: Iterable[Path], analysed: Mapping[Path, Document] | None = None) -> dict:
+    """The officials' agreement report over the papers in `folders`; `analysed` holds papers
+    already read as text (by `evaluate`), so they are not analysed a second time."""
+    cases = link(papers_in(folders, analysed))
     units = [u for case in cases for u in case_units(case)]
     # Every att-sats of a motion judged as a whole, against the motion's outcome.
     clauses = [

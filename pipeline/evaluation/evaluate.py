@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from extractors.lines import normalize_space
 from pipeline.document import Document, Source
+from pipeline.evaluation.agreement import agreement
 from pipeline.evaluation.routes import ROOT, SHARED, Renderer, RenderError
 from pipeline.resources import load_patterns
 from pipeline.stages.run import analyze
@@ -56,9 +57,6 @@ TARGETS: tuple[Target, ...] = (
     Target("kallelse_items", "f1", 0.95),
     Target("motion_dates", "accuracy", 0.95),
 )
-
-# Outcomes that are also stances the assessment can suggest.
-STANCES = ("bifall", "avslag", "besvarad", "delvis_bifall")
 
 # Papers whose own date is counted, and the date kinds that are the paper's own (its
 # dokument date, when it came in, the date by its signature). The gold has no date field.
@@ -278,34 +276,6 @@ def corpus_names(folders: Iterable[Path]) -> dict[Path, str]:
     return names
 
 
-def officials_check(gold: dict, doc: Document) -> dict | None:
-    """The suggested stances next to the officials' own, for a motionssvar with an outcome.
-
-    The officials' outcome stands for each att-sats unless the gold gives them one by one
-    (`outcome_per_att_sats`).
-    """
-    if gold.get("doc_type") != "motionssvar" or gold.get("outcome") not in STANCES:
-        return None
-    per_att_sats = gold.get("outcome_per_att_sats") or {}
-    rows = [
-        {
-            "number": a.number,
-            "officials": per_att_sats.get(str(a.number), gold["outcome"]),
-            "suggested": a.assessment.suggested_stance if a.assessment else None,
-        }
-        for a in doc.att_satser
-    ]
-    agreeing = sum(1 for r in rows if r["officials"] == r["suggested"])
-    return {
-        "id": gold.get("id", Path(gold["file"]).stem),
-        "styrmodell": doc.styrmodell,
-        "officials": gold["outcome"],
-        "suggested": doc.suggestion.stance if doc.suggestion else None,
-        "att_satser": rows,
-        "att_sats_agreement": round(agreeing / len(rows), 4) if rows else None,
-    }
-
-
 def failed_document(paper: Path) -> Document:
     """A rendering that could not be made scores as a paper read as nothing: every miss counts
     (the reason goes to the paper's misses under `rendering`)."""
@@ -349,7 +319,7 @@ def evaluate(
     papers = load_papers(folders)
     corpora = list(dict.fromkeys(corpus_names(folders).values()))
     scores: list[DocumentScore] = []
-    officials: list[dict] = []
+    texts: dict[Path, Document] = {}  # the txt route's reading, for the officials' agreement
     skipped: dict[str, str] = {}
     timings: dict[str, dict] = {}
     profiles = {
@@ -379,10 +349,8 @@ def evaluate(
             if isinstance(target, RenderError):
                 score.misses["rendering"] = {"error": [str(target)]}
             scores.append(score)
-            if route == routes[0]:
-                check = officials_check(paper.gold, doc)
-                if check is not None:
-                    officials.append(check)
+            if route == "txt" and profiles[id(paper)] is None:
+                texts[paper.path] = doc
         counts = renderer.counts.get(route, {})
         timings[route] = {
             "papers": len(papers),
@@ -396,11 +364,7 @@ def evaluate(
     result = report(scores, done, corpora, enforce)
     result["skipped"] = skipped
     result["timings"] = timings
-    agreeing = sum(1 for c in officials if c["suggested"] == c["officials"])
-    result["officials"] = {
-        "papers": officials,
-        "agreement": round(agreeing / len(officials), 4) if officials else None,
-    }
+    result["agreement"] = agreement(folders, texts)
     return result
 
 
@@ -569,18 +533,6 @@ def render_table(result: dict) -> str:
         for (corpus, doc_id), per_field in misses.items():
             fields = "; ".join(f"{name}: {','.join(rs)}" for name, rs in per_field.items())
             lines.append(f"  {corpus}/{doc_id}: {fields}")
-    officials = result.get("officials", {}).get("papers", [])
-    if officials:
-        lines.append("")
-        lines.append("Föreslagen hållning jämförd med tjänstepersonernas (motionssvar):")
-        for check in officials:
-            same = "lika" if check["suggested"] == check["officials"] else "olika"
-            share = check["att_sats_agreement"]
-            per = f", att-satser {share:.0%} lika" if share is not None else ", inga att-satser"
-            lines.append(
-                f"  {check['id']} ({check['styrmodell']}): tjänstepersoner {check['officials']}, "
-                f"förslag {check['suggested'] or '–'} ({same}{per})"
-            )
     if result.get("skipped"):
         lines.append("")
         lines += [f"Överhoppad väg: {reason}" for reason in result["skipped"].values()]
