@@ -41,6 +41,14 @@ def canvas_for(path: Path) -> canvas.Canvas:
     return pdf
 
 
+def draw_rows(pdf: canvas.Canvas, rows: list[tuple[str, str, str]], column: float = 420) -> None:
+    """Agenda rows without ruling lines: number, ärende, beteckning at `column`, 20 pt apart."""
+    for k, (nr, arende, beteckning) in enumerate(rows):
+        pdf.drawString(70, 770 - 20 * k, nr)
+        pdf.drawString(120, 770 - 20 * k, arende)
+        pdf.drawString(column, 770 - 20 * k, beteckning)
+
+
 def texts(path: Path) -> list[str]:
     return [p.text for p in read_document(path).paragraphs()]
 
@@ -237,10 +245,7 @@ def test_a_table_row_cut_by_a_page_break_goes_on_in_its_row(tmp_path: Path) -> N
         ("1.", "Val av justerare", ""),
         ("2.", "Svar på", "KS 17"),
     ]
-    for k, (nr, arende, beteckning) in enumerate(rows):
-        pdf.drawString(70, 770 - 20 * k, nr)
-        pdf.drawString(120, 770 - 20 * k, arende)
-        pdf.drawString(420, 770 - 20 * k, beteckning)
+    draw_rows(pdf, rows)
     pdf.showPage()
     pdf.setFont(FONT, 10)
     pdf.drawString(120, 770, "motion om en fritidsbank")
@@ -357,10 +362,7 @@ def test_rows_going_on_over_a_page_in_too_few_lines_for_a_grid_stay_rows(
         ("1.", "Val av justerare", ""),
         ("2.", "Svar på", "KS 17"),
     ]
-    for k, (nr, arende, beteckning) in enumerate(rows):
-        pdf.drawString(70, 770 - 20 * k, nr)
-        pdf.drawString(120, 770 - 20 * k, arende)
-        pdf.drawString(420, 770 - 20 * k, beteckning)
+    draw_rows(pdf, rows)
     pdf.showPage()
     pdf.setFont(FONT, 10)
     pdf.drawString(120, 770, "motion om en")
@@ -414,10 +416,7 @@ def test_a_cell_line_reaching_close_to_the_next_column_is_split_at_that_column(
         ("4.", "Taxa för VA 2025", "KS 2024/60"),
     ]
     column = 120 + stringWidth(rows[1][1], FONT, 10) + 8  # 8 pt: less than the gutter
-    for k, (nr, arende, beteckning) in enumerate(rows):
-        pdf.drawString(70, 770 - 20 * k, nr)
-        pdf.drawString(120, 770 - 20 * k, arende)
-        pdf.drawString(column, 770 - 20 * k, beteckning)
+    draw_rows(pdf, rows, column)
     pdf.showPage()
     pdf.save()
     paragraphs = read_document(path).paragraphs()
