@@ -115,6 +115,22 @@ def test_precision_counts_only_the_cases_answered() -> None:
     assert not meets_targets(report)
 
 
+def test_the_calibration_gap_weighs_each_bin_by_its_size() -> None:
+    # 0.9–1.0: two stances at 0.95, one right (gap 0.45); 0.7–0.8: two at 0.75, both right
+    # (gap 0.25): (2 * 0.45 + 2 * 0.25) / 4 = 0.35.
+    units = [
+        unit("besvarad", "besvarad", 0.95),
+        unit("avslag", "besvarad", 0.95),
+        unit("besvarad", "besvarad", 0.75),
+        unit("besvarad", "besvarad", 0.75),
+        unit("avslag", None),
+    ]
+    report = score(units)
+    assert report["calibration_gap"] == 0.35
+    assert sum(b["n"] for b in report["reliability"]) == report["answered"] == 4
+    assert score([unit("avslag", None)])["calibration_gap"] is None
+
+
 @pytest.mark.parametrize(
     ("units", "meets"),
     [
@@ -149,6 +165,14 @@ def test_the_report_on_the_kungsbacka_corpora(tmp_path) -> None:
     assert meets_targets(report)
     text = format_report(report)
     assert "majoritetsbaslinje" in text and "förväxlingstabell" in text
+    assert text.count("tillförlitlighet") == 2  # per motion and per att-sats
+    # Each att-sats is scored with its own stance and confidence, not the motion's.
+    clauses = report["att_satser"]
+    assert clauses["units"] == sum(len(u["clauses"]) for u in report["cases"])
+    for c in (c for u in report["cases"] for c in u["clauses"]):
+        assert (c["confidence"] > 0) == (c["suggested"] is not None)
+    assert sum(b["n"] for b in clauses["reliability"]) == clauses["answered"]
+    assert meets_targets(clauses)
 
 
 def test_evaluate_prints_the_officials_agreement_and_reports_it(tmp_path) -> None:

@@ -209,7 +209,8 @@ def suggestion_source(case: Case) -> Paper | None:
 
 
 def case_units(case: Case) -> list[dict]:
-    """The compared units of one case: per att-sats where given, else the motion."""
+    """The case as one compared unit: the motion against the officials' outcome, with its
+    att-satser, each against the officials' own stance on it where their comment gives one."""
     source = suggestion_source(case)
     outcome, basis = officials_outcome(case)
     if source is None or outcome is None:
@@ -217,25 +218,11 @@ def case_units(case: Case) -> list[dict]:
     municipality = next((p.doc.municipality for p in case.papers if p.doc.municipality), None)
     profile = load_profile(profile_for_municipality(municipality))
     doc = assess_against(source.doc, profile)
-    name = source.path.stem
     per_clause = clause_outcomes(doc)
-    if doc.att_satser and all(per_clause):
-        return [
-            {
-                "case": name,
-                "unit": f"att-sats {a.number}",
-                "profile": profile.id,
-                "officials": stance,
-                "basis": "kommentar",
-                "suggested": a.assessment.suggested_stance if a.assessment else None,
-                "confidence": a.assessment.confidence if a.assessment else 0.0,
-            }
-            for a, stance in zip(doc.att_satser, per_clause, strict=True)
-        ]
     suggestion = doc.suggestion
     return [
         {
-            "case": name,
+            "case": source.path.stem,
             "unit": "motion",
             "profile": profile.id,
             "papers": sorted(p.path.stem for p in case.papers),
@@ -244,7 +231,14 @@ def case_units(case: Case) -> list[dict]:
             "suggested": suggestion.stance if suggestion else None,
             "confidence": suggestion.confidence if suggestion else 0.0,
             "clauses": [
-                a.assessment.suggested_stance if a.assessment else None for a in doc.att_satser
+                {
+                    "number": a.number,
+                    "officials": stance or outcome,
+                    "basis": "kommentar" if stance else basis,
+                    "suggested": a.assessment.suggested_stance if a.assessment else None,
+                    "confidence": a.assessment.confidence if a.assessment else 0.0,
+                }
+                for a, stance in zip(doc.att_satser, per_clause, strict=True)
             ],
         }
     ]
@@ -281,6 +275,14 @@ def score(units: list[dict]) -> dict:
             }
         )
         lower = upper
+    # Expected calibration error: the answered units' mean gap between confidence and
+    # agreement, bin by bin, weighted by the bin's size.
+    gap = (
+        sum(b["n"] * abs(b["mean_confidence"] - b["agreement"]) for b in bins if b["n"])
+        / len(answered)
+        if answered
+        else None
+    )
     return {
         "units": len(units),
         "answered": len(answered),
@@ -294,6 +296,7 @@ def score(units: list[dict]) -> dict:
         },
         "confusion": confusion,
         "reliability": bins,
+        "calibration_gap": round(gap, 3) if gap is not None else None,
     }
 
 
@@ -302,59 +305,70 @@ def agreement(folders: Iterable[Path], analysed: Mapping[Path, Document] | None 
     already read as text (by `evaluate`), so they are not analysed a second time."""
     cases = link(papers_in(folders, analysed))
     units = [u for case in cases for u in case_units(case)]
-    # Every att-sats of a motion judged as a whole, against the motion's outcome.
+    # Every att-sats against the officials' comment on it, else the motion's outcome.
     clauses = [
-        {**u, "suggested": stance, "confidence": 0.0 if stance is None else u["confidence"]}
+        {"case": u["case"], "unit": f"att-sats {c['number']}", **c}
         for u in units
-        for stance in u.get("clauses", [])
+        for c in u["clauses"]
     ]
     return {"cases": units, **score(units), "att_satser": score(clauses)}
+
+
+def format_section(title: str, report: dict) -> list[str]:
+    """One level (motions or att-satser): answered and abstained, precision, the majority
+    baseline, the confusion table and the reliability table."""
+    precision = report["precision"]
+    base = report["baseline"]
+    lines = [
+        f"  {title}: {report['units']}, med förslag {report['answered']}, "
+        f"avstår {report['abstained']}",
+        "    träffsäkerhet där attsats föreslår: "
+        + (
+            f"{precision:.2f} ({report['correct']} av {report['answered']})"
+            if precision is not None
+            else "–"
+        ),
+        f"    majoritetsbaslinje ({base['stance']}): "
+        + (f"{base['accuracy']:.2f}" if base["accuracy"] is not None else "–"),
+        "    förväxlingstabell (rad: tjänstepersoner, kolumn: attsats):",
+    ]
+    columns = [*STANCES, ABSTAIN]
+    lines.append("      " + " " * 14 + "".join(f"{c:>14}" for c in columns))
+    for official, row in sorted(report["confusion"].items()):
+        lines.append(f"      {official:<14}" + "".join(f"{row.get(c, 0):>14}" for c in columns))
+    lines.append("    tillförlitlighet (säkerhet: antal förslag, medelsäkerhet, andel rätt):")
+    for b in report["reliability"]:
+        if b["n"]:
+            lines.append(
+                f"      {b['bin']}: {b['n']:>3}, {b['mean_confidence']:.2f}, {b['agreement']:.2f}"
+            )
+        else:
+            lines.append(f"      {b['bin']}: {0:>3}, –, –")
+    if report["calibration_gap"] is not None:
+        lines.append(
+            f"      kalibreringsfel (vägt medel av |säkerhet − andel rätt|): "
+            f"{report['calibration_gap']:.2f}"
+        )
+    return lines
 
 
 def format_report(report: dict) -> str:
     """The report in Swedish, as `attsats evaluate` prints it."""
     lines = ["Förslag till ställningstagande jämfört med tjänstepersonernas"]
     for u in report["cases"]:
+        given = sum(1 for c in u["clauses"] if c["suggested"])
         lines.append(
             f"  {u['case']} {u['unit']} ({u['profile']}): tjänstepersoner {u['officials']} "
             f"({u['basis']}), attsats {u['suggested'] or ABSTAIN}"
+            + (f" ({u['confidence']:.2f})" if u["suggested"] else "")
+            + f"; att-satser med förslag {given} av {len(u['clauses'])}"
         )
-    precision = report["precision"]
-    base = report["baseline"]
-    lines += [
-        f"  enheter: {report['units']}, med förslag: {report['answered']}, "
-        f"avstår: {report['abstained']}",
-        "  träffsäkerhet där attsats föreslår: "
-        + (
-            f"{precision:.2f} ({report['correct']} av {report['answered']})"
-            if precision is not None
-            else "–"
-        ),
-        f"  majoritetsbaslinje ({base['stance']}): "
-        + (f"{base['accuracy']:.2f}" if base["accuracy"] is not None else "–"),
-        "  förväxlingstabell (rad: tjänstepersoner, kolumn: attsats):",
-    ]
-    columns = [*STANCES, ABSTAIN]
-    lines.append("    " + " " * 14 + "".join(f"{c:>14}" for c in columns))
-    for official, row in sorted(report["confusion"].items()):
-        lines.append(f"    {official:<14}" + "".join(f"{row.get(c, 0):>14}" for c in columns))
+    lines += format_section("motioner", report)
     per_clause = report.get("att_satser")
     if per_clause and per_clause["units"]:
-        p = per_clause["precision"]
-        lines.append(
-            f"  per att-sats mot motionens utfall: {per_clause['units']} att-satser, "
-            f"med förslag {per_clause['answered']}, träffsäkerhet "
-            + (f"{p:.2f}" if p is not None else "–")
-            + f", majoritetsbaslinje {per_clause['baseline']['accuracy']:.2f}"
+        lines += format_section(
+            "att-satser (mot tjänstepersonernas kommentar, annars motionens utfall)", per_clause
         )
-    lines.append("  tillförlitlighet (säkerhet: antal, medel, överensstämmelse):")
-    if not any(b["n"] for b in report["reliability"]):
-        lines.append("    (inga förslag att pröva)")
-    for b in report["reliability"]:
-        if b["n"]:
-            lines.append(
-                f"    {b['bin']}: {b['n']}, {b['mean_confidence']:.2f}, {b['agreement']:.2f}"
-            )
     return "\n".join(lines)
 
 

@@ -275,7 +275,7 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
             words = find_all(found, subject_text(att_sats.text))
             if not words:
                 continue
-            _, signals, _ = signals_of(
+            _, signals, score = signals_of(
                 element, att_sats.text, c.clause_kind, c.clause_kind_score, c.addressee
             )
             # The conflicting or supported words are one signal each; with one more
@@ -284,6 +284,7 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
             if len(signals) < settings()["cited_min_signals"]:
                 continue
             cited = quote_of(profile, element)
+            doubt = (1 - settings()["signals"]["cited"]) ** len(words)
             if label == "strider":
                 stance: Stance = "avslag"
                 reason = f"Förslaget går emot {element.name} i {profile.name}"
@@ -296,7 +297,9 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
                 coverage="conflicts" if stance == "avslag" else "partly",
                 suggested_stance=stance,
                 rationale=f"{opening} {reason} ({'; '.join(signals)}): {cited}. {close}",
-                confidence=round(min(MAX_SCORE, 1 - 0.5 ** len(signals)), 3),
+                # Each cited word removes doubt as a shared phrase does; the element's other
+                # signals (terms, kind, addressee) have already removed theirs in `score`.
+                confidence=round(min(MAX_SCORE, 1 - doubt * (1 - score)), 3),
                 cited=[f"{profile.id}#{element.id}"],
             )
     if strong:
