@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.outputs.summary import DOC_TYPE_NAMES
-from pipeline.service.precedents import archive_path, rebuild, search
+from pipeline.service.precedents import archive_path, open_archive, rebuild, search
 
 COLUMNS = (
     ("Typ", "doc_type"),
@@ -51,12 +51,12 @@ def search_command(
     antal: Annotated[int, typer.Option("--antal", min=1, help="Högst så många träffar.")] = 10,
 ) -> None:
     """Sök tidigare motioner, svar och beslut i arkivet (fulltext, bästa träff först)."""
-    path = archive_path(arkiv)
-    if not path.exists():
+    archive = open_archive(arkiv)
+    if not archive.exists():
         # A folder written before the archive existed: index what it holds, once.
         indexed = rebuild(arkiv) if arkiv.is_dir() else 0
         if not indexed:
-            path.unlink(missing_ok=True)
+            archive_path(arkiv).unlink(missing_ok=True)
             typer.echo(
                 f"Inget arkiv i {arkiv}: kör `attsats batch` eller `attsats watch` med den"
                 " utmappen.",
@@ -64,7 +64,7 @@ def search_command(
             )
             raise typer.Exit(2)
         typer.echo(f"Arkivet byggdes av {indexed} analyserade dokument i {arkiv}.", err=True)
-    found = search(path, fraga, antal)
+    found = search(archive, fraga, antal)
     if not found:
         typer.echo("Inga träffar i arkivet.")
         return
