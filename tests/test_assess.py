@@ -23,7 +23,13 @@ from pipeline.document import (
     Stance,
 )
 from pipeline.nlp.lexicon import find
-from pipeline.stages.assess import addressee_of, assess, assess_goal, combine
+from pipeline.stages.assess import (
+    addressee_of,
+    assess,
+    assess_goal,
+    combine,
+    motion_grounding,
+)
 from pipeline.stages.run import analyze
 from pipeline.styrmodell.loader import load_profile
 
@@ -319,6 +325,71 @@ def test_the_paper_gets_a_stance_only_when_its_grounded_att_satser_agree(
     else:
         assert 0 < suggestion.confidence <= 0.8
         assert "utkast" in suggestion.rationale
+
+
+def motion(*texts: str) -> Document:
+    return assess(
+        blank(att_satser=[AttSats(number=n, text=t) for n, t in enumerate(texts, start=1)]),
+        load_profile("generisk"),
+    )
+
+
+FOLLOW_UP = (
+    "att kommunstyrelsen får i uppdrag att ta fram en modell för uppföljning av nämndernas arbete."
+)
+
+
+@pytest.mark.parametrize(
+    ("texts", "stance"),
+    [
+        # One proposal spelled out clause by clause, each on one or two of the law's
+        # follow-up terms: none is grounded alone, the motion is as a whole.
+        (
+            (
+                FOLLOW_UP,
+                "att modellen ska redovisas i delårsrapporten.",
+                "att resultatet ska utvärderas varje år.",
+            ),
+            "besvarad",
+        ),
+        # One att-sats of three on the element: the others are about something else.
+        ((FOLLOW_UP, "att kommunen bygger en ny simhall.", "att simhallen får en bastu."), None),
+    ],
+)
+def test_a_motion_grounded_as_a_whole_is_answered(
+    texts: tuple[str, ...], stance: str | None
+) -> None:
+    doc = motion(*texts)
+    assert [a.assessment.suggested_stance for a in doc.att_satser] == [None] * len(texts)
+    assert doc.suggestion is not None and doc.suggestion.stance == stance
+    if stance:
+        assert "Uppföljning och kontroll" in doc.suggestion.rationale
+        assert 0.7 <= doc.suggestion.confidence <= 0.95
+    else:
+        assert doc.suggestion.confidence == 0
+
+
+def test_one_term_in_many_forms_is_one_signal() -> None:
+    """Seed 001's att-satser name goals in many forms ("målstyrningsarbetet", "målen",
+    "verksamhetsmål"): the terms "målstyrning" and "mål" are two signals, not four, and
+    do not ground the motion on the law's goals alone."""
+    doc = analyze(SEED_001, load_profile("ange"))
+    assert motion_grounding(load_profile("ange"), doc.att_satser) is None
+    assert doc.suggestion is not None and doc.suggestion.stance is None
+
+
+def test_a_principle_never_answers_a_proposal() -> None:
+    """A clause grounded in a principle (god ekonomisk hushållning) is not answered by it:
+    the principle says how, not that it is already done (web corpus w02)."""
+    doc = motion(
+        "att kommunen utreder kostnaderna för att återinstallera elljusspåret, för att till "
+        "nästa budget kunna lägga in kostnaden i budgeten."
+    )
+    clause = doc.att_satser[0]
+    (match,) = clause.classification.elements
+    assert match.id == "god_ekonomisk_hushallning"
+    assert match.score >= 0.7 and len(match.evidence.signals) >= 3  # firm enough otherwise
+    assert clause.assessment.suggested_stance is None
 
 
 def test_a_paper_without_att_satser_gets_no_suggestion() -> None:

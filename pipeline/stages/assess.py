@@ -73,6 +73,7 @@ SETTINGS = (
     "stance_min_signals",
     "cited_min_signals",
     "abstain",
+    "covering_levels",
 )
 
 
@@ -269,7 +270,11 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
     element already covers the clause on several signals; otherwise no stance.
     """
     opening = _opening(c)
-    strong = [m for m in c.elements if _strong(m)]
+    strong = [
+        m
+        for m in c.elements
+        if _strong(m) and profile.element(m.id).level in settings()["covering_levels"]
+    ]
     for element in profile.elements:
         for found, label in ((element.conflicts, "strider"), (element.supports, "stöd")):
             words = find_all(found, subject_text(att_sats.text))
@@ -348,12 +353,87 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
     )
 
 
-def combine(att_satser: list[AttSats]) -> Suggestion | None:
+def motion_grounding(profile: Profile, att_satser: list[AttSats]) -> ElementMatch | None:
+    """The element the motion as a whole is firmly grounded in, or None.
+
+    Officials decide on the motion: its att-satser often spell out one proposal clause by
+    clause ("att sagda process ska ..."), each touching the same element on one signal.
+    Here an element's signals are pooled over the att-satser (each term of the element
+    once, the kind and the addressee once) and held to the same thresholds as one
+    att-sats's match, and more than half of the att-satser (two at least) must share its
+    words. Only an element that governs what is done (`covering_levels`: goals, processes,
+    activities, not a vision or a principle) can answer a motion.
+    """
+    s = settings()
+    weights = s["signals"]
+    best: tuple[float, int, ElementMatch] | None = None
+    for order, element in enumerate(profile.elements):
+        if element.level not in s["covering_levels"]:
+            continue
+        # The element's terms found anywhere in the motion: a term found in several
+        # att-satser, in whatever form, is one signal ("målen", "verksamhetsmål": "mål").
+        terms: dict[str, str] = {}
+        touched = 0
+        kind = addressee = None
+        for att_sats in att_satser:
+            c = att_sats.classification
+            if c is None:
+                continue
+            text = subject_text(att_sats.text)
+            found = {t: w for t in element.terms if (w := find(t, text)) is not None}
+            touched += bool(found)
+            for term, word in found.items():
+                terms.setdefault(term, word)
+            _, signals, _ = signals_of(
+                element, att_sats.text, c.clause_kind, c.clause_kind_score, c.addressee
+            )
+            kind = kind or next((x for x in signals if x.startswith("slag: ")), None)
+            addressee = addressee or next((x for x in signals if x.startswith("adressat: ")), None)
+        # Pooling needs several att-satser, and most of them, on the element's terms.
+        if touched < 2 or 2 * touched <= len(att_satser):
+            continue
+        words = [terms[t] for t in _distinct(list(terms))]
+        phrases = [w for w in words if " " in w]
+        single = [w for w in words if " " not in w]
+        signals = [f"fras: {w}" for w in phrases] + [f"ord: {w}" for w in single]
+        doubt = (1 - weights["phrase"]) ** len(phrases) * (1 - weights["word"]) ** len(single)
+        if kind:
+            signals.append(kind)
+            doubt *= 1 - weights["kind"]
+        if addressee:
+            signals.append(addressee)
+            doubt *= 1 - weights["addressee"]
+        score = min(MAX_SCORE, 1 - doubt)
+        if score < s["stance_min_score"] or len(signals) < s["stance_min_signals"]:
+            continue
+        # Confidence: the pooled score, in the share of att-satser that share the words.
+        confidence = score * touched / len(att_satser)
+        match = ElementMatch(
+            id=element.id,
+            name=element.name,
+            level=element.level,
+            score=round(confidence, 3),
+            evidence=Evidence(
+                quote=element.quote.text,
+                source=source_of(profile, element),
+                profile=f"{profile.id}#{element.id}",
+                matched=words,
+                page=element.quote.page,
+                signals=signals + [f"att-satser: {touched} av {len(att_satser)}"],
+            ),
+        )
+        if best is None or (confidence, -order) > (best[0], -best[1]):
+            best = (confidence, order, match)
+    return best[2] if best else None
+
+
+def combine(att_satser: list[AttSats], grounding: ElementMatch | None = None) -> Suggestion | None:
     """One stance for the paper: the grounded stance the att-satser share, else abstain.
 
     The paper gets a stance when every grounded att-sats suggests the same one and they
     are at least half of the att-satser, or `delvis_bifall` when every att-sats is grounded
-    and some are granted and some not.
+    and some are granted and some not. Failing that, `besvarad` when the motion as a whole
+    is grounded in one element (`motion_grounding`) and no att-sats is granted or refused.
     """
     assessed = [a for a in att_satser if a.assessment is not None]
     if not assessed:
@@ -380,6 +460,18 @@ def combine(att_satser: list[AttSats]) -> Suggestion | None:
     elif len(counts) > 1 and len(given) == len(assessed) and counts["bifall"]:
         # Every att-sats grounded, some granted and some not: a split proposal.
         stance = "delvis_bifall"
+    if stance is None and grounding is not None and set(counts) <= {"besvarad"}:
+        return Suggestion(
+            stance="besvarad",
+            rationale=(
+                f"Sammantaget föreslås besvarad: motionen berör som helhet {grounding.name} "
+                f"på flera grunder ({'; '.join(grounding.evidence.signals)}): "
+                f"”{grounding.evidence.quote}” ({grounding.evidence.source}). Det som "
+                f"föreslås hanteras redan där ({len(assessed)} att-satser: {groups}). "
+                "Förslaget är ett utkast som handläggaren ska pröva."
+            ),
+            confidence=grounding.score,
+        )
     if stance is not None:
         mean = sum(a.assessment.confidence for a in assessed) / len(assessed)  # type: ignore[union-attr]
         agreeing = counts[stance] if stance in counts else len(given)
@@ -509,6 +601,6 @@ def assess(doc: Document, profile: Profile) -> Document:
             "styrmodell": profile.id,
             "att_satser": att_satser,
             "goals": goals,
-            "suggestion": combine(att_satser),
+            "suggestion": combine(att_satser, motion_grounding(profile, att_satser)),
         }
     )
