@@ -165,7 +165,8 @@ def test_the_report_on_the_kungsbacka_corpora(tmp_path) -> None:
     assert meets_targets(report)
     text = format_report(report)
     assert "majoritetsbaslinje" in text and "förväxlingstabell" in text
-    assert text.count("tillförlitlighet") == 2  # per motion and per att-sats
+    # Per motion, per att-sats, and for the evidence's leanings when there are any.
+    assert text.count("tillförlitlighet") == 2 + bool(report["leanings"]["units"])
     # Each att-sats is scored with its own stance and confidence, not the motion's.
     clauses = report["att_satser"]
     assert clauses["units"] == sum(len(u["clauses"]) for u in report["cases"])
@@ -173,6 +174,10 @@ def test_the_report_on_the_kungsbacka_corpora(tmp_path) -> None:
         assert (c["confidence"] > 0) == (c["suggested"] is not None)
     assert sum(b["n"] for b in clauses["reliability"]) == clauses["answered"]
     assert meets_targets(clauses)
+    # Every att-sats with grounded evidence, at the stance it leans to, suggested or not.
+    leanings = report["leanings"]
+    assert leanings["units"] == leanings["answered"] >= clauses["answered"]
+    assert "underlagets styrka" in text
 
 
 def test_evaluate_prints_the_officials_agreement_and_reports_it(tmp_path) -> None:

@@ -28,6 +28,7 @@ from pipeline.stages.assess import (
     assess,
     assess_goal,
     combine,
+    leaning,
     motion_grounding,
 )
 from pipeline.stages.run import analyze
@@ -390,6 +391,28 @@ def test_a_principle_never_answers_a_proposal() -> None:
     assert match.id == "god_ekonomisk_hushallning"
     assert match.score >= 0.7 and len(match.evidence.signals) >= 3  # firm enough otherwise
     assert clause.assessment.suggested_stance is None
+
+
+def test_every_att_sats_leans_where_its_evidence_points() -> None:
+    """Suggested or not, an att-sats leans to a stance at the strength of its evidence,
+    which the evaluation bins against the officials'."""
+    profile = load_profile("ange")
+    doc = analyze(SEED_001, profile)
+    leanings = [leaning(profile, a) for a in doc.att_satser]
+    suggested = doc.att_satser[4].assessment
+    assert leanings[4] == ("besvarad", suggested.confidence) and suggested.confidence > 0.7
+    # The others abstain, but lean to besvarad at their best grounded match's score.
+    for clause, lean in zip(doc.att_satser, leanings, strict=True):
+        if clause.assessment.suggested_stance is None and lean is not None:
+            assert lean == ("besvarad", clause.classification.elements[0].score)
+            assert lean[1] < 0.7
+    # A principle's match leans nowhere; neither does an att-sats without a match.
+    principle = motion(
+        "att kommunen utreder kostnaderna för att kunna lägga in kostnaden i budgeten."
+    )
+    assert leaning(load_profile("generisk"), principle.att_satser[0]) is None
+    nothing = motion("att simhallen får en bastu.")
+    assert leaning(load_profile("generisk"), nothing.att_satser[0]) is None
 
 
 def test_a_paper_without_att_satser_gets_no_suggestion() -> None:

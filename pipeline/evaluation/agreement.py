@@ -25,6 +25,7 @@ from pathlib import Path
 from pipeline.document import Document
 from pipeline.nlp.lexicon import tokens
 from pipeline.resources import load_patterns
+from pipeline.stages.assess import leaning
 from pipeline.stages.run import analyze, assess_against
 from pipeline.styrmodell.loader import load_profile, profile_for_municipality
 
@@ -237,6 +238,7 @@ def case_units(case: Case) -> list[dict]:
                     "basis": "kommentar" if stance else basis,
                     "suggested": a.assessment.suggested_stance if a.assessment else None,
                     "confidence": a.assessment.confidence if a.assessment else 0.0,
+                    "leaning": leaning(profile, a),
                 }
                 for a, stance in zip(doc.att_satser, per_clause, strict=True)
             ],
@@ -311,7 +313,19 @@ def agreement(folders: Iterable[Path], analysed: Mapping[Path, Document] | None 
         for u in units
         for c in u["clauses"]
     ]
-    return {"cases": units, **score(units), "att_satser": score(clauses)}
+    # Every att-sats at the stance its evidence leans to, suggested or not: does stronger
+    # evidence agree more often? (What the thresholds of a suggestion rest on.)
+    leanings = [
+        {**c, "suggested": c["leaning"][0], "confidence": c["leaning"][1]}
+        for c in clauses
+        if c["leaning"] is not None
+    ]
+    return {
+        "cases": units,
+        **score(units),
+        "att_satser": score(clauses),
+        "leanings": score(leanings),
+    }
 
 
 def format_section(title: str, report: dict) -> list[str]:
@@ -369,6 +383,16 @@ def format_report(report: dict) -> str:
         lines += format_section(
             "att-satser (mot tjänstepersonernas kommentar, annars motionens utfall)", per_clause
         )
+    leanings = report.get("leanings")
+    if leanings and leanings["units"]:
+        # The same table, read as the evidence's leaning rather than a suggestion.
+        section = format_section("att-satser med grundat underlag", leanings)
+        section[0] = (
+            f"  underlagets styrka: {leanings['units']} att-satser har ett grundat element; "
+            "vid det ställningstagande underlaget pekar mot, också där attsats avstår:"
+        )
+        section[1] = section[1].replace("där attsats föreslår", "om attsats föreslog alla")
+        lines += [line for line in section if "majoritetsbaslinje" not in line]
     return "\n".join(lines)
 
 

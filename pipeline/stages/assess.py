@@ -353,6 +353,23 @@ def assess_att_sats(profile: Profile, att_sats: AttSats, c: Classification) -> A
     )
 
 
+def leaning(profile: Profile, att_sats: AttSats) -> tuple[Stance, float] | None:
+    """The stance the evidence leans to and how strongly, whether or not it is firm enough
+    to suggest: the suggested stance and its confidence, else `besvarad` at the score of
+    the best grounded match with a covering element, else None. The evaluation bins these
+    to show whether stronger evidence agrees more often with the officials."""
+    a = att_sats.assessment
+    if a is not None and a.suggested_stance is not None:
+        return a.suggested_stance, a.confidence
+    c = att_sats.classification
+    covering = [
+        m
+        for m in (c.elements if c else [])
+        if profile.element(m.id).level in settings()["covering_levels"]
+    ]
+    return ("besvarad", covering[0].score) if covering else None
+
+
 def motion_grounding(profile: Profile, att_satser: list[AttSats]) -> ElementMatch | None:
     """The element the motion as a whole is firmly grounded in, or None.
 
