@@ -84,6 +84,15 @@ def test_styrdokument_and_kallelser_join_no_case(cases) -> None:
         assert case_of(cases, stem) == set()
 
 
+@pytest.mark.skipif(not (SHARED / "corpus" / "web").is_dir(), reason="../shared/corpus not here")
+def test_a_paper_that_quotes_the_motion_and_its_decision_is_a_case_of_its_own() -> None:
+    """A report of the decision (web w11: "Motionens att-satser" and "Fullmäktiges
+    beslut") holds the motion's att-satser and the outcome: it is compared too."""
+    report = agreement([SHARED / "corpus" / "web"])
+    (case,) = [u for u in report["cases"] if u["case"] == "w11"]
+    assert (case["officials"], case["basis"], len(case["clauses"])) == ("bifall", "beslut", 2)
+
+
 def unit(officials: str, suggested: str | None, confidence: float = 0.0) -> dict:
     return {"officials": officials, "suggested": suggested, "confidence": confidence}
 

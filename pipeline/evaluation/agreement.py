@@ -201,10 +201,11 @@ def clause_outcomes(doc: Document) -> list[str | None]:
 
 
 def suggestion_source(case: Case) -> Paper | None:
-    """The paper whose att-satser are assessed: the motion, else an answer quoting them."""
-    for kinds in (PROPOSALS, ANSWERS):
+    """The paper whose att-satser are assessed: the motion, else an answer quoting them,
+    else any paper of the case that quotes them (a protocol, a report of the decision)."""
+    for kinds in (PROPOSALS, ANSWERS, None):
         for paper in case.papers:
-            if paper.doc_type in kinds and paper.doc.att_satser:
+            if (kinds is None or paper.doc_type in kinds) and paper.doc.att_satser:
                 return paper
     return None
 
