@@ -73,6 +73,7 @@ QUOTED = {
     ("kungsbacka", "ks_namndbudget_2026"): SHARED / "corpus" / "kungsbacka" / "d11.txt",
     ("kungsbacka", "ks_kallelse_2025_11_25"): SHARED / "corpus" / "kungsbacka" / "d12.txt",
     ("kungsbacka", "biblioteksplan_2021_2024"): SHARED / "corpus" / "kungsbacka2" / "e24.txt",
+    ("kungsbacka", "ks_delarsrapport_2024_08"): SHARED / "corpus" / "kungsbacka2" / "e23.txt",
     ("tomelilla", "overgripande_mal"): SHARED / "corpus" / "web" / "w18.txt",
     ("klippan", "overgripande_mal_2024"): SHARED / "corpus" / "web" / "w19.txt",
 }
