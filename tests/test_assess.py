@@ -328,6 +328,21 @@ def test_the_paper_gets_a_stance_only_when_its_grounded_att_satser_agree(
         assert "utkast" in suggestion.rationale
 
 
+@pytest.mark.parametrize(
+    ("stances", "confidence"),
+    [
+        (("besvarad", "besvarad"), 0.8),
+        # The backing att-sats's confidence in its share of the paper, counted once.
+        (("besvarad", None), 0.4),
+        (("bifall", "avslag"), 0.8),  # delvis bifall rests on every grounded att-sats
+    ],
+)
+def test_the_papers_confidence_is_its_backing_in_its_share_of_the_paper(
+    stances: tuple[Stance | None, ...], confidence: float
+) -> None:
+    assert combine(with_stances(*stances)).confidence == confidence
+
+
 def motion(*texts: str) -> Document:
     return assess(
         blank(att_satser=[AttSats(number=n, text=t) for n, t in enumerate(texts, start=1)]),

@@ -490,9 +490,14 @@ def combine(att_satser: list[AttSats], grounding: ElementMatch | None = None) ->
             confidence=grounding.score,
         )
     if stance is not None:
-        mean = sum(a.assessment.confidence for a in assessed) / len(assessed)  # type: ignore[union-attr]
-        agreeing = counts[stance] if stance in counts else len(given)
-        confidence = mean * agreeing / len(assessed)
+        # The backing att-satser's mean confidence, in their share of the paper: those
+        # with the stance itself, or for delvis bifall every grounded one.
+        backing = [
+            a.assessment.confidence  # type: ignore[union-attr]
+            for a in assessed
+            if a.assessment.suggested_stance in ({stance} if stance in counts else set(counts))  # type: ignore[union-attr]
+        ]
+        confidence = sum(backing) / len(assessed)
         ground = f" Stöd i styrmodellen: {cited.most_common(1)[0][0]}." if cited else ""
         text = (
             f"Sammantaget föreslås {STANCE_NAMES[stance]} ({len(assessed)} att-satser: "
