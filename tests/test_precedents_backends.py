@@ -182,3 +182,18 @@ def test_postgresql_meets_swedish_inflections(
     assert [
         p["folder"] for p in precedents.search(precedents.open_archive(tmp_path), "gården")
     ] == ["gardar"]
+
+
+def test_postgresql_is_reached_from_inside_an_event_loop(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flow may call the archive from a thread that runs an event loop: the query then
+    runs on a thread of its own instead of failing."""
+    monkeypatch.setenv(precedents.DATABASE_URL, postgres_url)
+    motion = analyze(write(tmp_path / "cykel.txt", PARKING))
+
+    async def inside() -> list[dict]:
+        precedents.add(tmp_path, "motion", motion)
+        return precedents.search(precedents.open_archive(tmp_path), "cykelparkeringar")
+
+    assert [p["folder"] for p in asyncio.run(inside())] == ["motion"]
