@@ -1,8 +1,9 @@
-"""`attsats-inkorg`: the inbox as a long-running flow, one `process_document` run per file.
+"""`attsats-inkorg`: the inbox as a long-running flow, one run of the document tasks per file.
 
 Prefect has no file-system trigger, and an event trigger through the server adds seconds
-of latency, so the watcher (`pipeline.service.inbox`) runs inside the flow and calls the document
-flow itself for every complete file.
+of latency, so the watcher (`pipeline.service.inbox`) runs inside the flow and runs the document
+tasks (`document_tasks`: analyse, publish the table) for every complete file, as task
+runs of this flow: a flow run per file cost more than the analysis of the file.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Literal
 from prefect import flow
 
 from flows.artifacts import private
-from flows.document_flow import process_document
+from flows.document_flow import document_tasks
 from pipeline.service.batch import DEFAULT_ATTEMPTS, DEFAULT_SETTINGS, Result, Settings
-from pipeline.service.inbox import Inbox, stop_on_signals
+from pipeline.service.inbox import DEFAULT_SETTLE, Inbox, stop_on_signals
 
 
 def run_document(
@@ -29,7 +30,7 @@ def run_document(
     keep_failed: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Result:
-    return process_document(
+    return document_tasks(
         str(path), origin, sha256, name, str(out), max_attempts, keep_failed, settings
     )
 
@@ -40,7 +41,7 @@ def inbox_flow(
     inbox: str,
     outbox: str,
     failed: str | None = None,
-    settle: float = 2.0,
+    settle: float = DEFAULT_SETTLE,
     poll_interval: float = 1.0,
     max_attempts: int = DEFAULT_ATTEMPTS,
     mode: Literal["auto", "poll"] = "auto",

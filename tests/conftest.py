@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# A command that borrows a kept-warm Prefect server stops it when it ends, as before:
+# tests start many commands in temporary folders (tests/test_warm_server.py keeps one).
+os.environ.setdefault("ATTSATS_SERVER_IDLE", "0")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_docs"

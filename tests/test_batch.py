@@ -205,6 +205,28 @@ def test_every_file_of_the_samples_folder_gets_a_folder_and_the_report_covers_th
     }
 
 
+def test_a_batch_with_nothing_new_is_answered_from_the_ledger_without_writing_it(
+    inbox: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert batch.settled([inbox], out, batch.DEFAULT_ATTEMPTS) is None  # no ledger yet
+    run([inbox], out)
+    assert batch.settled([inbox], out, batch.DEFAULT_ATTEMPTS) is None  # no report yet
+    report.write_report(out)
+    (inbox / "kopia.txt").write_text(MOTION, encoding="utf-8")
+    with Ledger(batch.ledger_path(out)) as ledger:
+        seen = ledger.sightings()
+    summary = batch.settled([inbox], out, batch.DEFAULT_ATTEMPTS)
+    assert summary is not None
+    assert (summary.files, summary.documents, summary.already, summary.duplicates) == (2, 0, 1, 1)
+    assert "Nya dokument: 0" in summary.lines()
+    with Ledger(batch.ledger_path(out)) as ledger:
+        assert ledger.sightings() == seen
+    assert not [p for p in batch.state_dir(out).iterdir() if p.name.startswith("granskat")]
+    (inbox / "ny.txt").write_text(MOTION + "\nTillägg.\n", encoding="utf-8")
+    assert batch.settled([inbox], out, batch.DEFAULT_ATTEMPTS) is None
+
+
 def test_same_content_under_another_name_is_a_duplicate(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     (inbox / "kopia.txt").write_text(MOTION, encoding="utf-8")

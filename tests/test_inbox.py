@@ -95,6 +95,20 @@ def test_a_file_is_ready_when_unchanged_for_the_settle_time(tmp_path: Path, cloc
     assert ready.ready(path)
 
 
+def test_the_watcher_wakes_when_the_first_waiting_file_is_due(tmp_path: Path, clock: Clock) -> None:
+    ready = Readiness(settle=1.0, clock=clock)
+    assert ready.next_due() is None  # nothing waiting: sleep a whole poll interval
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(MOTION, encoding="utf-8")
+        ready.settled(tmp_path / name)
+        clock.now += 0.25
+    assert ready.next_due() == pytest.approx(0.5)  # a.txt, seen 0.5 s ago
+    ready.retain({"b.txt"})  # a.txt was removed before it settled
+    assert ready.next_due() == pytest.approx(0.75)
+    clock.now += 2.0
+    assert ready.next_due() == 0.0
+
+
 def test_a_file_renamed_into_the_inbox_is_ready_at_once(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "motion.txt"
     path.write_text(MOTION, encoding="utf-8")

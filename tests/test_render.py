@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import html
 import io
+import os
 import shutil
 import subprocess
 import uuid
@@ -443,6 +444,24 @@ def test_a_municipality_template_overrides_the_shipped_one(
     assert "Egen mall för KS 20/399: 6" in (out / render.HTML).read_text(encoding="utf-8")
     # utkast.docx is not in the folder: the shipped one is used.
     assert len(bedomning_blocks(docx.Document(out / render.UTKAST))) == 6
+
+
+def test_templates_compile_once_and_a_changed_municipality_template_is_read_again(
+    analysed: dict[str, Document], tmp_path: Path
+) -> None:
+    env = render.environment()
+    assert env.from_string("<p>{{ a }}</p>") is env.from_string("<p>{{ a }}</p>")
+    assert env.from_string("<p>{{ a }}</p>").render(a="<b>") == "<p>&lt;b&gt;</p>"
+    own = tmp_path / "mallar"
+    own.mkdir()
+    template = own / render.HTML_TEMPLATE
+    doc = analysed["001_fb57b98de66bfb1d"]
+    for version in ("Första", "Andra"):
+        template.write_text(f"<p>{version} mallen: {{{{ dnr }}}}</p>", encoding="utf-8")
+        os.utime(template, ns=(0, len(version) * 10**9))  # a new mtime, however fast
+        render.write_drafts(doc, tmp_path / version, templates_dir=own, today=TODAY)
+        html = (tmp_path / version / render.HTML).read_text(encoding="utf-8")
+        assert f"{version} mallen: KS 20/399" in html
 
 
 def test_a_missing_variable_in_a_template_is_an_error(

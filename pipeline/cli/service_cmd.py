@@ -13,8 +13,10 @@ from typing import Annotated
 import typer
 
 from pipeline.privacy import mask
+from pipeline.service import batch
 from pipeline.service.batch import DEFAULT_ATTEMPTS, Settings, SettingsError
-from pipeline.service.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+from pipeline.service.inbox import DEFAULT_SETTLE
+from pipeline.service.worker import DEFAULT_MEMORY_MB, DEFAULT_SECONDS, shared
 
 # The options every command that analyses takes (`analyze`, `batch`, `watch`).
 TemplatesOption = Annotated[
@@ -78,7 +80,7 @@ def watch_command(
     settle: Annotated[
         float,
         typer.Option(help="Sekunder som storlek och ändringstid ska vara oförändrade."),
-    ] = 2.0,
+    ] = DEFAULT_SETTLE,
     poll: Annotated[
         bool,
         typer.Option("--poll", help="Läs av mappen med jämna mellanrum (nätverksdiskar)."),
@@ -144,21 +146,27 @@ def batch_command(
     if missing:
         typer.echo("Finns inte: " + ", ".join(map(str, missing)), err=True)
         raise typer.Exit(2)
-    from flows.batch_flow import batch_flow
-    from flows.runtime import prefect_runtime
+    settled = batch.settled(paths, out, attempts, with_report=report)
+    if settled is not None:  # nothing new: the ledger answers, no flow is run
+        lines = settled.lines()
+    else:
+        if workers <= 1:
+            shared.warm(settings.limits())  # spaCy loads while Prefect starts
+        from flows.batch_flow import batch_flow
+        from flows.runtime import prefect_runtime
 
-    with prefect_runtime():
-        summary = batch_flow(
-            [str(p) for p in paths],
-            str(out),
-            workers=max(1, workers),
-            max_attempts=attempts,
-            with_report=report,
-            progress=True,
-            settings=settings,
-        )
+        with prefect_runtime(keep_warm=True):
+            lines = batch_flow(
+                [str(p) for p in paths],
+                str(out),
+                workers=max(1, workers),
+                max_attempts=attempts,
+                with_report=report,
+                progress=True,
+                settings=settings,
+            )["lines"]
     typer.echo(f"Batch klar: {out}/")
-    for line in summary["lines"]:
+    for line in lines:
         typer.echo(f"  {mask(line)}")
     if report:
         typer.echo(f"Rapport: {out / 'rapport.html'} och {out / 'rapport.xlsx'}")

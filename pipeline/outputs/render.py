@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from openpyxl import Workbook
@@ -48,6 +49,9 @@ CSV = "bedomning.csv"
 XLSX = "bedomning.xlsx"
 HTML = "bedomning.html"
 DRAFT_FILES = (UTKAST, CSV, XLSX, HTML)
+# Compiled templates kept per process (the Word template has a few parts; municipalities'
+# own templates add a few more).
+COMPILED_TEMPLATES = 64
 
 # Papers that a draft answer is written for.
 ANSWERED = ("motion", "medborgarforslag", "motionssvar")
@@ -628,8 +632,32 @@ def template_path(name: str, templates_dir: Path | None) -> Path:
     return TEMPLATES / name
 
 
-def environment(loader: FileSystemLoader | None = None) -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined)
+class TemplateEnvironment(SandboxedEnvironment):
+    """The sandboxed environment, compiling each template source once per process.
+
+    docxtpl hands every part of the Word template to `from_string` on every render;
+    compiling them anew took more time than the rest of writing a document's outputs.
+    """
+
+    def __init__(self, loader: FileSystemLoader | None = None) -> None:
+        super().__init__(loader=loader, autoescape=True, undefined=StrictUndefined)
+        self.compiled: dict[str, Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self.compiled:
+            if len(self.compiled) >= COMPILED_TEMPLATES:
+                self.compiled.clear()
+            self.compiled[source] = super().from_string(source)
+        return self.compiled[source]
+
+
+@functools.lru_cache(maxsize=8)
+def environment(folders: tuple[str, ...] = ()) -> TemplateEnvironment:
+    """One environment per template search path, kept for the process (templates are
+    reloaded when their files change)."""
+    return TemplateEnvironment(FileSystemLoader(list(folders)) if folders else None)
 
 
 def render_docx(context: dict[str, Any], template: Path) -> bytes:
@@ -643,8 +671,7 @@ def render_docx(context: dict[str, Any], template: Path) -> bytes:
 
 def render_html(context: dict[str, Any], templates_dir: Path | None = None) -> str:
     folders = [templates_dir, TEMPLATES] if templates_dir is not None else [TEMPLATES]
-    env = environment(FileSystemLoader([str(f) for f in folders]))
-    return env.get_template(HTML_TEMPLATE).render(context)
+    return environment(tuple(str(f) for f in folders)).get_template(HTML_TEMPLATE).render(context)
 
 
 def csv_cell(value: object) -> str:

@@ -23,6 +23,7 @@ from pipeline.errors import message, record
 from pipeline.outputs.files import publish, safe_name
 from pipeline.outputs.folders import name_candidates, write_outputs
 from pipeline.outputs.render import DraftError
+from pipeline.outputs.report import HTML as REPORT_HTML
 from pipeline.outputs.summary import DOC_TYPE_NAMES
 from pipeline.privacy import mask
 from pipeline.service.inputs import SKIPPED_PREFIXES, expand_inputs, is_input_name
@@ -293,8 +294,11 @@ def plan(
     scratch: Path,
     limits: Limits = Limits(),
     max_attempts: int = DEFAULT_ATTEMPTS,
+    record: bool = True,
 ) -> Plan:
-    """What this batch has to do, given what the ledger already knows."""
+    """What this batch has to do, given what the ledger already knows. With `record` off
+    the ledger is only read: the plan of a batch that may not run (`todo` then has no
+    output names)."""
     files, problems = collect(paths, scratch, limits)
     result = Plan(problems=problems)
     first_seen: dict[str, str] = {}
@@ -312,13 +316,17 @@ def plan(
                 if first in (origin, mask(origin)):  # the ledger keeps names masked
                     result.already.append(item)
                 else:
-                    ledger.see(key, origin, "duplicate")
+                    if record:
+                        ledger.see(key, origin, "duplicate")
                     result.duplicates.append((item, first))
                 continue
             if entry and entry.attempts >= max_attempts:
                 result.set_aside.append(item)
                 continue
             first_seen[key] = origin
+            if not record:
+                result.todo.append(item)
+                continue
             name = ledger.reserve(key, name_candidates(Path(origin).name, key), folder_taken(out))
             ledger.see(key, origin, "new")
             result.todo.append(
@@ -560,6 +568,22 @@ def summarize(the_plan: Plan, results: list[Result]) -> Summary:
         problems=the_plan.problems,
         doc_types=dict(Counter(t for r in results if r.state == "done" for t in r.doc_types)),
     )
+
+
+def settled(
+    paths: Iterable[Path], out: Path, max_attempts: int, with_report: bool = True
+) -> Summary | None:
+    """The summary of a batch that has nothing to do (every file done, failed, a
+    duplicate or set aside, and the report there when one is wanted), read from the
+    ledger alone; None when there is work."""
+    if not ledger_path(out).exists() or (with_report and not (out / REPORT_HTML).exists()):
+        return None
+    scratch = state_dir(out) / f"granskat-{uuid.uuid4().hex[:8]}"
+    try:
+        the_plan = plan(paths, out, scratch, max_attempts=max_attempts, record=False)
+    finally:
+        clean_scratch(scratch)
+    return None if the_plan.todo else summarize(the_plan, [])
 
 
 def clean_scratch(scratch: Path) -> None:

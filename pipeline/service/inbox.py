@@ -63,6 +63,10 @@ DUPLICATES = "dubbletter"
 QUARANTINE = "karantan"  # under OUTBOX/.attsats/: where a file goes when failed/ refuses it
 ARCHIVE_RECORD = "arkiv.json"
 REASON = ".reason.json"
+# Unchanged this long (and closed) means complete: Apache Camel's file component checks a
+# read lock every second by default; a longer wait is latency every file pays.
+DEFAULT_SETTLE = 1.0
+MIN_WAIT = 0.05  # the shortest sleep between two looks at the inbox
 
 Process = Callable[..., Result]
 Outcome = Literal["done", "failed", "duplicate", "quarantined", "stopped"]
@@ -189,6 +193,19 @@ class Readiness:
         self.seen.pop(name, None)
         self.moved.discard(name)
 
+    def retain(self, names: set[str]) -> None:
+        """Forget files that are no longer in the inbox (removed before they settled)."""
+        for name in set(self.seen) - names:
+            self.forget(name)
+
+    def next_due(self) -> float | None:
+        """Seconds until the next file seen unchanged reaches the settle time (None: no
+        file is waiting), so the watcher wakes then instead of at its next poll."""
+        if not self.seen:
+            return None
+        first = min(since for _, since in self.seen.values())
+        return max(0.0, first + self.settle - self.clock())
+
 
 class Events:
     """inotify events for one folder: a file closed after writing wakes the watcher (its
@@ -265,7 +282,7 @@ class Inbox:
     inbox: Path
     outbox: Path
     failed: Path | None = None
-    settle: float = 2.0
+    settle: float = DEFAULT_SETTLE
     poll_interval: float = 1.0
     max_attempts: int = DEFAULT_ATTEMPTS
     mode: Literal["auto", "poll"] = "auto"
@@ -521,7 +538,9 @@ class Inbox:
         """One pass: claim and process every file that is complete."""
         for name in moved:
             self.readiness.mark_moved(name)
-        settled = [p for p in self.candidates() if self.readiness.settled(p)]
+        candidates = self.candidates()
+        self.readiness.retain({p.name for p in candidates})
+        settled = [p for p in candidates if self.readiness.settled(p)]
         busy = open_for_writing(f for p in settled for f in files_under(p)) if settled else set()
         outcomes: list[Outcome] = []
         for path in settled:
@@ -549,10 +568,13 @@ class Inbox:
                 handled += sum(o != "stopped" for o in self.tick(moved))
                 if stop() or (once and not self.candidates()):
                     return handled
+                due = self.readiness.next_due()
+                wait = self.poll_interval if due is None else min(self.poll_interval, due)
+                wait = max(wait, MIN_WAIT)
                 if events is not None:
-                    moved = events.wait(self.poll_interval)
+                    moved = events.wait(wait)
                 else:
-                    time.sleep(self.poll_interval)
+                    time.sleep(wait)
             return handled
         finally:
             if events is not None:

@@ -186,13 +186,30 @@ class Shared:
         self.lock = threading.Lock()
         self.worker: Worker | None = None
 
+    def worker_for(self, limits: Limits) -> Worker:
+        """The worker, replaced when the limits change (called with the lock held)."""
+        if self.worker is None or self.worker.limits != limits:
+            if self.worker is not None:
+                self.worker.close()
+            self.worker = Worker(limits)
+        return self.worker
+
     def run(self, limits: Limits, path: Path, styrmodell: str | None, target: str):
         with self.lock:
-            if self.worker is None or self.worker.limits != limits:
-                if self.worker is not None:
-                    self.worker.close()
-                self.worker = Worker(limits)
-            return self.worker.run(path, styrmodell, target)
+            return self.worker_for(limits).run(path, styrmodell, target)
+
+    def warm(self, limits: Limits) -> None:
+        """Start the worker in the background (it takes seconds to load spaCy), so the
+        first document does not wait for it; a failed start is retried by `run`."""
+
+        def start() -> None:
+            with self.lock:
+                worker = self.worker_for(limits)
+                if worker.pid is None:
+                    with contextlib.suppress(WorkerCrashed, LimitExceeded, Cancelled, OSError):
+                        worker.start()
+
+        threading.Thread(target=start, daemon=True).start()
 
     def close(self) -> None:
         with self.lock:
