@@ -30,6 +30,8 @@ from extractors.lines import (
     split_marker,
     wrapped_paragraphs,
 )
+from extractors.pdfium_chars import PageReader, drawn
+from extractors.pdfium_chars import words as page_words
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -119,15 +121,20 @@ class Table:
         return self.bbox[1]
 
 
-def text_pages(data: bytes) -> list[bool | None]:
-    """Which pages have a text layer (None: a blank page, with nothing drawn on it); raises
-    the coded error for unreadable files."""
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The document opened by pdfium; the coded error for a file it cannot open."""
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise AttsatsError("E105") from exc
         raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
+
+
+def text_pages(data: bytes) -> list[bool | None]:
+    """Which pages have a text layer (None: a blank page, with nothing drawn on it); raises
+    the coded error for unreadable files."""
+    pdf = open_pdf(data)
     try:
         found: list[bool | None] = []
         for page in pdf:
@@ -154,6 +161,15 @@ def page_range(data: bytes, first: int, last: int) -> bytes:
         source.close()
 
 
+def ruled_tables(data: bytes, numbers: list[int]) -> dict[int, list[Table]]:
+    """The ruled tables of the pages (from 0) that draw paths, read by pdfplumber: only
+    those pages' content is interpreted by pdfminer."""
+    if not numbers:
+        return {}
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        return {k: tables(upright(pdf.pages[k])) for k in numbers}
+
+
 def upright(page):
     """The page without rotated text: margin text printed along the edge would otherwise
     come out one character per line inside the body."""
@@ -163,8 +179,7 @@ def upright(page):
 def segments_of(words: list[dict], size: float) -> list[Segment]:
     segments: list[Segment] = []
     for word in words:
-        chars = word.get("chars") or []
-        lead = chars[0]["x1"] - chars[0]["x0"] if chars else 0.0
+        lead = word["lead"]
         entry = (word["x0"], word["x1"], word["text"], lead)
         if segments and word["x0"] - segments[-1].x1 < GUTTER * size:
             last = segments[-1]
@@ -202,12 +217,12 @@ def split_at_columns(lines: list[PrintedLine]) -> None:
         line.segments = out
 
 
-def printed_lines(page, exclude: list[tuple[float, float, float, float]]) -> list[PrintedLine]:
+def printed_lines(
+    words: list[dict], exclude: list[tuple[float, float, float, float]]
+) -> list[PrintedLine]:
     words = [
         w
-        for w in page.extract_words(
-            extra_attrs=["size", "fontname"], keep_blank_chars=False, return_chars=True
-        )
+        for w in words
         if w["text"].strip()
         and not any(
             x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
@@ -842,18 +857,31 @@ def item_goes_on(run: list[Line], after: list[Line], wrap_width: float | None) -
 
 
 def extract(data: bytes, doc: Document) -> None:
-    has_text = text_pages(data)
+    pdf = open_pdf(data)
+    try:
+        reader = PageReader()
+        read: list[list[dict]] = []
+        has_text: list[bool | None] = []
+        with_paths: list[int] = []
+        for k, page in enumerate(pdf):
+            chars, text = reader.chars(page)
+            anything, paths = drawn(page)
+            has_text.append(True if text else (False if anything else None))
+            if paths:
+                with_paths.append(k)
+            read.append(page_words(chars))
+    finally:
+        pdf.close()
     if not any(has_text):
         raise AttsatsError("E106")
     for number, ok in enumerate(has_text, start=1):
         if ok is False:  # a page with something drawn but no text: a scanned page
             record(doc, "W103", page=number)
-    with pdfplumber.open(BytesIO(data)) as pdf:
-        pages = []
-        for page in pdf.pages:
-            page = upright(page)
-            found = tables(page)
-            pages.append((printed_lines(page, [t.bbox for t in found]), found))
+    ruled = ruled_tables(data, with_paths)
+    pages = []
+    for k, words in enumerate(read):
+        found = ruled.get(k, [])
+        pages.append((printed_lines(words, [t.bbox for t in found]), found))
     doc.source.pages = len(pages)
     split_at_columns([line for lines, _ in pages for line in lines])
     # Table rows are never running headers, even when a table's header row repeats.

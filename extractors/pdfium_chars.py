@@ -1,0 +1,277 @@
+"""A PDF page's characters and words read with pdfium, shaped as pdfplumber gives them.
+
+pdfplumber (pdfminer) interprets every content stream in Python, which costs more than all
+the reading after it; pdfium does the same in C. This module asks pdfium for what the PDF
+reader needs of each character (its text, origin, advance, font size and name, whether it
+is upright) and groups characters into words by pdfplumber's rules (`extract_words` with
+x and y tolerance 3: a word ends at a blank, a gap wider than 3 points, a step back, or
+a change of font or size), so the rest of the reader sees the same words and positions.
+Boxes follow pdfminer's: from the font's descent to one font size above it, as wide as
+the glyph's advance; `top` and `bottom` are measured from the top of the page.
+
+A few ctypes calls per character (its origin and its text object); everything that is
+the same for a whole text object (font, size, matrix) or a font's glyph (its advance)
+is asked once and cached.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from itertools import groupby
+
+import pypdfium2.raw as pdfium_c
+
+X_TOLERANCE = 3.0  # pdfplumber's default: a gap wider than this (points) ends a word
+Y_TOLERANCE = 3.0  # ... and tops further apart than this are different lines
+
+# pdfplumber spells out ligatures (`expand_ligatures`); so do we.
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb06": "st",
+    "\ufb05": "st",
+}
+
+
+# pdfium's stand-ins, as pdfminer reads them: a hyphen pdfium took for a line-end
+# hyphenation, and a glyph with no text (pdfminer: NUL).
+UNICODE = {0xFFFE: "-", 0x0002: "-", 0: "\x00"}
+GRID = 1024.0  # positions are kept in 1/1024 pt: far finer than any producer prints
+
+
+def snap(value: float) -> float:
+    """A position on a binary grid, so that equal spacings subtract to equal numbers (two
+    lines 14 pt apart are exactly 14 pt apart, not 14 pt and a rounding error)."""
+    return round(value * GRID) / GRID
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    fontname: str
+
+
+@dataclass(slots=True)
+class Run:
+    """What pdfium says once per text object: its font, size, and whether it is upright."""
+
+    font: int
+    fontname: str
+    size: float
+    descent: float
+    upright: bool
+
+
+class PageReader:
+    """Reusable ctypes buffers and caches for reading the characters of a document's
+    pages (fonts are shared between pages, so their names and advances are asked once)."""
+
+    def __init__(self) -> None:
+        self._x = ctypes.c_double()
+        self._y = ctypes.c_double()
+        self._px = ctypes.byref(self._x)
+        self._py = ctypes.byref(self._y)
+        self._width = ctypes.c_float()
+        self._pwidth = ctypes.byref(self._width)
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._box = pdfium_c.FS_RECTF()
+        self._names: dict[int, str] = {}
+        self._advances: dict[tuple[int, str, float], float] = {}
+
+    def fontname(self, font, key: int) -> str:
+        name = self._names.get(key)
+        if name is None:
+            size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+            buffer = ctypes.create_string_buffer(max(size, 1))
+            if size:
+                pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+            name = buffer.value.decode("utf-8", "replace")
+            self._names[key] = name
+        return name
+
+    def run(self, textpage, index: int, obj) -> Run:
+        font = pdfium_c.FPDFTextObj_GetFont(obj)
+        size = snap(pdfium_c.FPDFText_GetFontSize(textpage, index))
+        descent = ctypes.c_float()
+        font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if not font or not pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent)):
+            descent.value = 0.0
+        pdfium_c.FPDFText_GetMatrix(textpage, index, self._matrix)
+        m = self._matrix
+        return Run(
+            font=font_key,
+            fontname=self.fontname(font, font_key) if font else "",
+            size=size,
+            descent=min(descent.value, 0.0),
+            upright=m.a * m.d > 0 and m.b * m.c <= 0,
+        )
+
+    def advance(self, run: Run, font, text: str, textpage, index: int) -> float:
+        key = (run.font, text, run.size)
+        width = self._advances.get(key)
+        if width is None:
+            width = 0.0
+            if (
+                font
+                and len(text) == 1
+                and pdfium_c.FPDFFont_GetGlyphWidth(font, ord(text), run.size, self._pwidth)
+            ):
+                width = self._width.value
+            if width <= 0.0:  # no way back from the text to the glyph: measure the box
+                pdfium_c.FPDFText_GetLooseCharBox(textpage, index, self._box)
+                width = max(self._box.right - self._box.left, 0.0)
+                return width  # depends on the glyph, not only on the text: not cached
+            self._advances[key] = width
+        return width
+
+    def chars(self, page) -> tuple[list[Char], bool]:
+        """The page's upright characters in content order, blanks included (they end
+        words), pdfium's generated spaces and line breaks left out; and whether the page
+        has a text layer (any character that is not blank, upright or not)."""
+        textpage = page.get_textpage()
+        try:
+            count = pdfium_c.FPDFText_CountChars(textpage.raw)
+            if count <= 0:
+                return [], False
+            has_text = bool(textpage.get_text_range().strip())
+            return self._chars(textpage.raw, page, count), has_text
+        finally:
+            textpage.close()
+
+    def _chars(self, textpage, page, count: int) -> list[Char]:
+        left, bottom, right, top = page.get_mediabox()
+        get_object = pdfium_c.FPDFText_GetTextObject
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        get_origin = pdfium_c.FPDFText_GetCharOrigin
+        px, py, x, y = self._px, self._py, self._x, self._y
+        runs: dict[int, Run | None] = {}
+        fonts: dict[int, object] = {}
+        out: list[Char] = []
+        append = out.append
+        last_key, last_index = None, -1
+        for index in range(count):
+            obj = get_object(textpage, index)
+            if not obj:  # generated by pdfium: a space or a line break it inferred
+                continue
+            key = ctypes.cast(obj, ctypes.c_void_p).value
+            run = runs.get(key, False)
+            if run is False:
+                run = self.run(textpage, index, obj)
+                run = run if run.upright else None
+                runs[key] = run
+                fonts[key] = pdfium_c.FPDFTextObj_GetFont(obj)
+            if run is None:
+                continue
+            code = get_unicode(textpage, index)
+            char = UNICODE.get(code) or chr(code)
+            get_origin(textpage, index, px, py)
+            x0 = x.value
+            if out and key == last_key and snap(x0) == out[-1].x0:
+                # One glyph, several characters (a ligature "fi"): pdfplumber keeps them
+                # as one character as wide as the glyph.
+                previous = out[-1]
+                previous.text += char
+                pdfium_c.FPDFText_GetLooseCharBox(textpage, last_index, self._box)
+                previous.x1 = max(previous.x1, snap(self._box.right))
+                continue
+            last_key, last_index = key, index
+            base = top - y.value
+            width = self.advance(run, fonts[key], char, textpage, index)
+            append(
+                Char(
+                    text=char,
+                    x0=snap(x0),
+                    x1=snap(x0 + width),
+                    top=snap(base - run.size - run.descent),
+                    bottom=snap(base - run.descent),
+                    size=run.size,
+                    fontname=run.fontname,
+                )
+            )
+        return out
+
+
+def words(chars: list[Char]) -> list[dict]:
+    """pdfplumber's `extract_words(extra_attrs=["size", "fontname"])` on these characters:
+    runs of one font and size, each cut into lines (tops within the y tolerance, chained),
+    each line read left to right into words. A word also keeps the width of its first
+    character (`lead`)."""
+    found: list[dict] = []
+    for _, run in groupby(chars, key=lambda c: (c.size, c.fontname)):
+        group = list(run)
+        for line in lines_of(group):
+            word: list[Char] = []
+            for char in line:
+                if char.text.isspace():
+                    if word:
+                        found.append(merged(word))
+                    word = []
+                    continue
+                if word:
+                    last = word[-1]
+                    if (
+                        char.x0 < last.x0
+                        or char.x0 > last.x1 + X_TOLERANCE
+                        or abs(char.top - last.top) > Y_TOLERANCE
+                    ):
+                        found.append(merged(word))
+                        word = []
+                word.append(char)
+            if word:
+                found.append(merged(word))
+    return found
+
+
+def lines_of(chars: list[Char]) -> list[list[Char]]:
+    """pdfplumber's `cluster_objects` on `top`: distinct tops sorted and chained while
+    each is within the tolerance of the one before; each line sorted by x0 (stable)."""
+    tops = sorted({c.top for c in chars})
+    cluster: dict[float, int] = {}
+    k, last = 0, None
+    for value in tops:
+        if last is not None and value > last + Y_TOLERANCE:
+            k += 1
+        cluster[value] = k
+        last = value
+    lines: list[list[Char]] = [[] for _ in range(k + 1)]
+    for c in chars:
+        lines[cluster[c.top]].append(c)
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+    return lines
+
+
+def merged(chars: list[Char]) -> dict:
+    first = chars[0]
+    return {
+        "text": "".join(LIGATURES.get(c.text, c.text) for c in chars),
+        "x0": min(c.x0 for c in chars),
+        "x1": max(c.x1 for c in chars),
+        "top": min(c.top for c in chars),
+        "bottom": max(c.bottom for c in chars),
+        "size": first.size,
+        "fontname": first.fontname,
+        "lead": first.x1 - first.x0,
+    }
+
+
+def drawn(page) -> tuple[bool, bool]:
+    """Whether anything is drawn on the page, and whether any of it is a path (a ruling
+    line or a box: only then can the page hold a ruled table)."""
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    return count > 0, any(
+        kind in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
+        for kind in (
+            pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(page.raw, k))
+            for k in range(count)
+        )
+    )
