@@ -32,6 +32,7 @@ from extractors.lines import (
 )
 from extractors.pdfium_chars import PageReader, drawn
 from extractors.pdfium_chars import words as page_words
+from extractors.pdfium_tables import find_tables, page_edges
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -268,8 +269,13 @@ def tables(page) -> list[Table]:
     """Ruled tables; only looked for on pages that have ruling lines."""
     if not (page.lines or page.rects):
         return []
+    return read_tables(page.find_tables())
+
+
+def read_tables(finds) -> list[Table]:
+    """The rows of pdfplumber's tables, each cell's lines joined."""
     found = []
-    for table in page.find_tables():
+    for table in finds:
         rows = [[cell_text(c) for c in row] for row in table.extract()]
         rows = [r for r in rows if any(r)]
         if rows:
@@ -863,12 +869,17 @@ def extract(data: bytes, doc: Document) -> None:
         read: list[list[dict]] = []
         has_text: list[bool | None] = []
         with_paths: list[int] = []
+        ruled: dict[int, list[Table]] = {}
         for k, page in enumerate(pdf):
             chars, text = reader.chars(page)
             anything, paths = drawn(page)
             has_text.append(True if text else (False if anything else None))
-            if paths:
+            edges = page_edges(page) if paths else (False, [])
+            if edges is None:  # paths pdfium cannot hand over as pdfminer reads them
                 with_paths.append(k)
+            elif edges[0]:
+                bbox = (0.0, 0.0, page.get_width(), page.get_height())
+                ruled[k] = read_tables(find_tables(edges[1], chars, bbox))
             read.append(page_words(chars))
     finally:
         pdf.close()
@@ -877,7 +888,7 @@ def extract(data: bytes, doc: Document) -> None:
     for number, ok in enumerate(has_text, start=1):
         if ok is False:  # a page with something drawn but no text: a scanned page
             record(doc, "W103", page=number)
-    ruled = ruled_tables(data, with_paths)
+    ruled.update(ruled_tables(data, with_paths))
     pages = []
     for k, words in enumerate(read):
         found = ruled.get(k, [])
