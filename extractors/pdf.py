@@ -13,6 +13,8 @@ joining, hyphenation and list markers are shared with the text backend
 
 from __future__ import annotations
 
+import bisect
+import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,7 +56,58 @@ BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that brea
 EVIDENT_WORD = 3  # a shorter piece printed as a word ("en") is as often a word's ending
 
 
-class Reach(list):
+class Spans(list):
+    """(x0, x1) spans of cell lines, looked up by their left edge: a paper's tables have
+    thousands, most starting at a few column edges, and each cell asks how far the lines
+    starting where it does reach."""
+
+    def groups(self, x: float) -> list[list[float]]:
+        """For each left edge within EDGE of x, the right edges of the spans starting
+        there, distinct and in ascending order."""
+        index = self.__dict__.get("index")
+        if index is None:
+            by_start: dict[float, set[float]] = {}
+            for x0, x1 in self:
+                by_start.setdefault(x0, set()).add(x1)
+            index = {}
+            for x0, ends in by_start.items():
+                index.setdefault(math.floor(x0 / EDGE), []).append((x0, sorted(ends)))
+            self.__dict__["index"] = index
+        k = math.floor(x / EDGE)
+        return [
+            ends
+            for key in (k - 1, k, k + 1)
+            for x0, ends in index.get(key, ())
+            if abs(x0 - x) < EDGE
+        ]
+
+    def farthest(self, x: float, below: float = math.inf, other_than: float | None = None):
+        """The farthest right edge, short of `below` and other than `other_than`, of
+        the spans starting within EDGE of x; None when there is none."""
+        best = None
+        for ends in self.groups(x):
+            k = bisect.bisect_left(ends, below) - 1
+            while k >= 0 and ends[k] == other_than:
+                k -= 1
+            if k >= 0 and (best is None or ends[k] > best):
+                best = ends[k]
+        return best
+
+
+def farthest(
+    spans: list[tuple[float, float]],
+    x: float,
+    below: float = math.inf,
+    other_than: float | None = None,
+) -> float | None:
+    """`Spans.farthest` for any list of spans."""
+    if isinstance(spans, Spans):
+        return spans.farthest(x, below, other_than)
+    ends = [x1 for x0, x1 in spans if abs(x0 - x) < EDGE and x1 < below and x1 != other_than]
+    return max(ends, default=None)
+
+
+class Reach(Spans):
     """The (x0, x1) of every table cell line of a paper whose typesetter cuts words in
     cells, with how often the paper prints each word away from a place that looks like a
     cut: the evidence on whether a line that fills its cell is a cut word or a whole one."""
@@ -197,18 +250,14 @@ def split_at_columns(lines: list[PrintedLine]) -> None:
     """A cell line that reaches so close to the next column that the gutter looks like a
     word space: split where a word starts at a left edge that other lines' segments of the
     paper start at (a column of a table), after a gap wider than a space."""
-    starts = [s.x0 for line in lines for s in line.segments]
+    starts = sorted(s.x0 for line in lines for s in line.segments)
     for line in lines:
         out: list[Segment] = []
         for segment in line.segments:
             piece = Segment(*segment.words[0][:2], text="", lead=segment.words[0][3], words=[])
             for k, word in enumerate(segment.words):
                 gap = word[0] - piece.x1
-                if (
-                    k
-                    and gap > SPACE * line.size
-                    and sum(abs(x - word[0]) < EDGE for x in starts) >= COLUMN_LINES
-                ):
+                if k and gap > SPACE * line.size and starting_at(starts, word[0]) >= COLUMN_LINES:
                     out.append(piece)
                     piece = Segment(word[0], word[1], text="", lead=word[3], words=[])
                 piece.words.append(word)
@@ -216,6 +265,13 @@ def split_at_columns(lines: list[PrintedLine]) -> None:
                 piece.text = f"{piece.text} {word[2]}".strip()
             out.append(piece)
         line.segments = out
+
+
+def starting_at(starts: list[float], x: float) -> int:
+    """How many of the sorted left edges lie within EDGE of x."""
+    low = bisect.bisect_left(starts, x - EDGE)
+    high = bisect.bisect_right(starts, x + EDGE)
+    return sum(1 for start in starts[low:high] if abs(start - x) < EDGE)
 
 
 def printed_lines(
@@ -509,8 +565,8 @@ def cell_edge(
     same left edge reach on any page (short of the next column)."""
     left = columns[k][0]
     limit = columns[k + 1][0] if k + 1 < len(columns) else float("inf")
-    far = [x1 for x0, x1 in reach if abs(x0 - left) < EDGE and x1 < limit]
-    return left, max([columns[k][1], *far])
+    far = farthest(reach, left, below=limit)
+    return left, columns[k][1] if far is None else max(columns[k][1], far)
 
 
 def broken_word(above: Segment, below: Segment, edge: tuple[float, float]) -> bool:
@@ -545,8 +601,8 @@ def breaks_words(
             if i + 1 not in rows:
                 continue
             for a in lines[i].segments:
-                others = [x1 for x0, x1 in reach if abs(x0 - a.x0) < EDGE and x1 != a.x1]
-                edge = (a.x0, max(others, default=0.0))
+                far = farthest(reach, a.x0, other_than=a.x1)
+                edge = (a.x0, 0.0 if far is None else far)
                 found += sum(
                     broken_word(a, b, edge)
                     for b in lines[i + 1].segments
@@ -901,12 +957,12 @@ def extract(data: bytes, doc: Document) -> None:
         [i for i in range(len(lines)) if i not in in_tables[p]]
         for p, (lines, _) in enumerate(pages)
     ]
-    reach = [
+    reach = Spans(
         (s.x0, s.x1)
         for p, (lines, _) in enumerate(pages)
         for i in in_tables[p]
         for s in lines[i].segments
-    ]
+    )
     if breaks_words([lines for lines, _ in pages], in_tables, reach):
         reach = Reach(reach, printed_words(pages))
     else:
