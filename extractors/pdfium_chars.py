@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 import pypdfium2.raw as pdfium_c
+from pdfminer.fontmetrics import FONT_METRICS
 
 X_TOLERANCE = 3.0  # pdfplumber's default: a gap wider than this (points) ends a word
 Y_TOLERANCE = 3.0  # ... and tops further apart than this are different lines
@@ -107,11 +108,16 @@ class PageReader:
         font_key = ctypes.cast(font, ctypes.c_void_p).value or 0
         if not font or not pdfium_c.FPDFFont_GetDescent(font, size, ctypes.byref(descent)):
             descent.value = 0.0
+        fontname = self.fontname(font, font_key) if font else ""
+        if fontname in FONT_METRICS and not pdfium_c.FPDFFont_GetIsEmbedded(font):
+            # A standard font the file leaves to the reader: pdfminer measures it by the
+            # font's published metrics, pdfium by the font it substitutes.
+            descent.value = float(FONT_METRICS[fontname][0]["Descent"]) * size / 1000
         pdfium_c.FPDFText_GetMatrix(textpage, index, self._matrix)
         m = self._matrix
         return Run(
             font=font,
-            fontname=self.fontname(font, font_key) if font else "",
+            fontname=fontname,
             size=size,
             descent=min(descent.value, 0.0),
             upright=m.a * m.d > 0 and m.b * m.c <= 0,
