@@ -1,12 +1,15 @@
 """PDF: printed lines back into paragraphs, in reading order, page furniture set apart.
 
-pypdfium2 opens the file (fast, and it tells an encrypted file or a page without a
-text layer); pdfplumber gives the words with their positions and fonts. Text that is not
-upright (a signing service's reference printed along the margin) is dropped before lines
-are built. Lines are read from word positions: where several lines in a row share the same
-gutters, the stretch is either two columns of prose (read column by column) or a table
-without ruling lines (read row by row into a table paragraph, like a ruled one). Line
-joining, hyphenation and list markers are shared with the text backend
+pypdfium2 opens the file once (it tells an encrypted file or a page without a text layer)
+and gives every character with its position, size and font (`extractors.pdfium_chars`,
+grouped into words as pdfplumber groups them); ruled tables are found by pdfplumber's
+table finder from pdfium's path objects (`extractors.pdfium_tables`), so pdfminer
+interprets a page only in the rare case pdfium cannot hand its paths over. Text that is
+not upright (a signing service's reference printed along the margin) is dropped before
+lines are built. Lines are read from word positions: where several lines in a row share
+the same gutters, the stretch is either two columns of prose (read column by column) or
+a table without ruling lines (read row by row into a table paragraph, like a ruled one).
+Line joining, hyphenation and list markers are shared with the text backend
 (`extractors.lines`), header and footer detection with every paged format
 (`extractors.furniture`); a paragraph broken by a page break is joined again.
 """
@@ -183,22 +186,6 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         if "password" in str(exc).lower():
             raise AttsatsError("E105") from exc
         raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
-
-
-def text_pages(data: bytes) -> list[bool | None]:
-    """Which pages have a text layer (None: a blank page, with nothing drawn on it); raises
-    the coded error for unreadable files."""
-    pdf = open_pdf(data)
-    try:
-        found: list[bool | None] = []
-        for page in pdf:
-            if page.get_textpage().get_text_range().strip():
-                found.append(True)
-            else:
-                found.append(False if any(True for _ in page.get_objects()) else None)
-        return found
-    finally:
-        pdf.close()
 
 
 def page_range(data: bytes, first: int, last: int) -> bytes:
