@@ -38,6 +38,7 @@ from extractors.lines import (
 from extractors.pdfium_chars import PageReader, drawn
 from extractors.pdfium_chars import words as page_words
 from extractors.pdfium_tables import find_tables, page_edges
+from extractors.swedish_words import two_words
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -136,13 +137,15 @@ def last_word(text: str) -> str:
 def whole_words(left: str, right: str, reach: list[tuple[float, float]] | None) -> bool:
     """A cell line that fills its cell and a lowercase word under it look the same on the
     page as a word cut without a hyphen ("arbetsutskottets | sammanträden"): they are two
-    words when the paper prints both on their own elsewhere and never the two as one."""
+    words when the paper never prints the two as one, and either prints the word below on
+    its own elsewhere or both read as Swedish words that no word runs across
+    (`extractors.swedish_words`)."""
     if not isinstance(reach, Reach):
         return False
     piece, below = last_word(left), first_word(right)
-    return bool(piece and below) and (
-        len(below) >= EVIDENT_WORD and reach.words[below] > 0 and reach.words[piece + below] == 0
-    )
+    if not (piece and below) or reach.words[piece + below] > 0:
+        return False
+    return (len(below) >= EVIDENT_WORD and reach.words[below] > 0) or two_words(piece, below)
 
 
 @dataclass
