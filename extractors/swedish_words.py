@@ -11,38 +11,42 @@ word), and no Swedish word runs across the break ("kommundirektör" over "ens" i
 word, "kommundirektörens").
 
 The table (660 000 word forms, installed with spacy-lookups-data; nothing is downloaded)
-is read the first time a paper needs it.
+is read the first time a paper needs it, and shared with the lemmatizer
+(`pipeline.resources.lemma_table`).
 """
 
 from __future__ import annotations
 
-import gzip
-import importlib.resources
-import json
 from functools import cache, lru_cache
+
+from pipeline.resources import lemma_table
 
 PART = 3  # a compound's first parts have at least this many letters
 LAST = 4  # ... and its last part at least this many (short endings make anything a word)
 
 
 @cache
-def lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Every word form of the Swedish lemma table, the lemmas among them, and the forms
-    that are only inflections (never a lemma)."""
-    path = importlib.resources.files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
-        table: dict[str, str] = json.load(text)
-    lemmas = frozenset(table.values())
-    inflected = frozenset(table) - lemmas
-    return inflected | lemmas, lemmas, inflected
+def lemmas() -> frozenset[str]:
+    """The lemmas of the Swedish lemma table (its values)."""
+    return frozenset(lemma_table("sv").values())
+
+
+def is_form(word: str) -> bool:
+    """A word form of the table: a form it lemmatizes, or a lemma."""
+    return word in lemma_table("sv") or word in lemmas()
+
+
+def is_inflection(word: str) -> bool:
+    """A form of the table that is never a lemma ("rätten", "fastighetsrätten")."""
+    return word in lemma_table("sv") and word not in lemmas()
 
 
 @lru_cache(maxsize=65536)
 def first_part(word: str) -> bool:
     """A compound's first part: a lemma, a lemma with a linking s ("arbetsmarknads"), or
     a compound of such parts ending in a lemma."""
-    _, lemmas, _ = lexicon()
-    if word in lemmas or (word.endswith("s") and word[:-1] in lemmas):
+    known = lemmas()
+    if word in known or (word.endswith("s") and word[:-1] in known):
         return True
     return any(
         first_part(word[:k]) and first_part(word[k:]) for k in range(PART, len(word) - LAST + 1)
@@ -52,8 +56,7 @@ def first_part(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_word(word: str) -> bool:
     """A word form of the table, or a compound ending in one."""
-    forms, _, _ = lexicon()
-    if word in forms:
+    if is_form(word):
         return True
     return any(
         first_part(word[:k]) and is_word(word[k:]) for k in range(PART, len(word) - LAST + 1)
@@ -63,10 +66,9 @@ def is_word(word: str) -> bool:
 def runs_across(upper: str, lower: str) -> bool:
     """A word form starts in the upper piece (at its start, or after a compound's first
     part) and ends in the lower: the break is inside that word."""
-    forms, _, _ = lexicon()
     joined = upper + lower
     return any(
-        (k == 0 or first_part(joined[:k])) and joined[k:] in forms for k in range(len(upper))
+        (k == 0 or first_part(joined[:k])) and is_form(joined[k:]) for k in range(len(upper))
     )
 
 
@@ -75,8 +77,7 @@ def two_words(upper: str, lower: str) -> bool:
     than one word cut in two."""
     if len(lower) < PART or not upper:
         return False
-    _, _, inflected = lexicon()
     # "arbetsmarknads" is a first part; "fastighetsrättens" (a definite form's genitive)
     # is not
-    linking = upper.endswith("s") and first_part(upper[:-1]) and upper[:-1] not in inflected
+    linking = upper.endswith("s") and first_part(upper[:-1]) and not is_inflection(upper[:-1])
     return is_word(upper) and is_word(lower) and not linking and not runs_across(upper, lower)
