@@ -9,9 +9,11 @@ a change of font or size), so the rest of the reader sees the same words and pos
 Boxes follow pdfminer's: from the font's descent to one font size above it, as wide as
 the glyph's advance; `top` and `bottom` are measured from the top of the page.
 
-A few ctypes calls per character (its origin and its text object); everything that is
-the same for a whole text object (font, size, matrix) or a font's glyph (its advance)
-is asked once and cached.
+Three ctypes calls per character (its text object, its text, its origin); what is the
+same for a whole text object (font, size, matrix) or for a font's glyph (its advance) is
+asked once per page. Positions are kept on a 1/1024 pt grid. pdfium keeps a font's
+advances in whole thousandths of an em, so a line set in a font with fractional widths
+can end a fraction of a point short of where pdfminer puts it.
 """
 
 from __future__ import annotations
@@ -75,8 +77,9 @@ class Run:
 
 
 class PageReader:
-    """Reusable ctypes buffers and caches for reading the characters of a document's
-    pages (fonts are shared between pages, so their names and advances are asked once)."""
+    """Reusable ctypes buffers for reading the characters of a document's pages, and the
+    fonts' names and advances (asked again on each page: a font handle lives no longer
+    than the pages that use it)."""
 
     def __init__(self) -> None:
         self._x = ctypes.c_double()
@@ -144,6 +147,8 @@ class PageReader:
         """The page's upright characters in content order, blanks included (they end
         words), pdfium's generated spaces and line breaks left out; and whether the page
         has a text layer (any character that is not blank, upright or not)."""
+        self._names.clear()
+        self._widths.clear()
         textpage = page.get_textpage()
         try:
             count = pdfium_c.FPDFText_CountChars(textpage.raw)
