@@ -916,16 +916,20 @@ def extract(data: bytes, doc: Document) -> None:
         has_text: list[bool | None] = []
         with_paths: list[int] = []
         ruled: dict[int, list[Table]] = {}
-        for k, page in enumerate(pdf):
-            chars, text = reader.chars(page)
-            anything, paths = drawn(page)
+        for k in range(len(pdf)):
+            page = pdf[k]
+            try:
+                chars, text = reader.chars(page)
+                anything, paths = drawn(page)
+                edges = page_edges(page) if paths else (False, [])
+                if edges is None:  # paths pdfium cannot hand over as pdfminer reads them
+                    with_paths.append(k)
+                elif edges[0]:
+                    bbox = (0.0, 0.0, page.get_width(), page.get_height())
+                    ruled[k] = read_tables(find_tables(edges[1], chars, bbox))
+            finally:
+                page.close()
             has_text.append(True if text else (False if anything else None))
-            edges = page_edges(page) if paths else (False, [])
-            if edges is None:  # paths pdfium cannot hand over as pdfminer reads them
-                with_paths.append(k)
-            elif edges[0]:
-                bbox = (0.0, 0.0, page.get_width(), page.get_height())
-                ruled[k] = read_tables(find_tables(edges[1], chars, bbox))
             read.append(page_words(chars))
     finally:
         pdf.close()
