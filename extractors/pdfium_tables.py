@@ -153,6 +153,19 @@ class EdgePage:
         ]
 
 
+def inside(char: Char, bbox: tuple) -> bool:
+    """`Table.extract`'s test: the character's centre in the box (right and bottom open)."""
+    x0, top, x1, bottom = bbox
+    h_mid, v_mid = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+    return x0 <= h_mid < x1 and top <= v_mid < bottom
+
+
 def find_tables(edges: list[dict], chars: list[Char], bbox: tuple) -> list[Table]:
-    """pdfplumber's `page.find_tables()` (default settings) on these edges and characters."""
-    return TableFinder(EdgePage(edges, chars, bbox)).tables
+    """pdfplumber's `page.find_tables()` (default settings) on these edges and characters.
+    Each table reads its cells from the characters inside it only (`Table.extract` looks
+    at every character of its page for every row)."""
+    found = TableFinder(EdgePage(edges, [], bbox)).tables
+    for table in found:
+        box = table.bbox
+        table.page = EdgePage(edges, [c for c in chars if inside(c, box)], bbox)
+    return found
