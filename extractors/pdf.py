@@ -1,18 +1,23 @@
 """PDF: printed lines back into paragraphs, in reading order, page furniture set apart.
 
-pypdfium2 opens the file (fast, and it tells an encrypted file or a page without a
-text layer); pdfplumber gives the words with their positions and fonts. Text that is not
-upright (a signing service's reference printed along the margin) is dropped before lines
-are built. Lines are read from word positions: where several lines in a row share the same
-gutters, the stretch is either two columns of prose (read column by column) or a table
-without ruling lines (read row by row into a table paragraph, like a ruled one). Line
-joining, hyphenation and list markers are shared with the text backend
+pypdfium2 opens the file once (it tells an encrypted file or a page without a text layer)
+and gives every character with its position, size and font (`extractors.pdfium_chars`,
+grouped into words as pdfplumber groups them); ruled tables are found by pdfplumber's
+table finder from pdfium's path objects (`extractors.pdfium_tables`), so pdfminer
+interprets a page only in the rare case pdfium cannot hand its paths over. Text that is
+not upright (a signing service's reference printed along the margin) is dropped before
+lines are built. Lines are read from word positions: where several lines in a row share
+the same gutters, the stretch is either two columns of prose (read column by column) or
+a table without ruling lines (read row by row into a table paragraph, like a ruled one).
+Line joining, hyphenation and list markers are shared with the text backend
 (`extractors.lines`), header and footer detection with every paged format
 (`extractors.furniture`); a paragraph broken by a page break is joined again.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +35,10 @@ from extractors.lines import (
     split_marker,
     wrapped_paragraphs,
 )
+from extractors.pdfium_chars import PageReader, drawn
+from extractors.pdfium_chars import words as page_words
+from extractors.pdfium_tables import find_tables, page_edges
+from extractors.swedish_words import two_words
 from pipeline.document import Document, Paragraph, Section
 from pipeline.errors import AttsatsError, record
 
@@ -51,7 +60,58 @@ BROKEN_WORDS = 3  # this many words cut inside cells show a typesetter that brea
 EVIDENT_WORD = 3  # a shorter piece printed as a word ("en") is as often a word's ending
 
 
-class Reach(list):
+class Spans(list):
+    """(x0, x1) spans of cell lines, looked up by their left edge: a paper's tables have
+    thousands, most starting at a few column edges, and each cell asks how far the lines
+    starting where it does reach."""
+
+    def groups(self, x: float) -> list[list[float]]:
+        """For each left edge within EDGE of x, the right edges of the spans starting
+        there, distinct and in ascending order."""
+        index = self.__dict__.get("index")
+        if index is None:
+            by_start: dict[float, set[float]] = {}
+            for x0, x1 in self:
+                by_start.setdefault(x0, set()).add(x1)
+            index = {}
+            for x0, ends in by_start.items():
+                index.setdefault(math.floor(x0 / EDGE), []).append((x0, sorted(ends)))
+            self.__dict__["index"] = index
+        k = math.floor(x / EDGE)
+        return [
+            ends
+            for key in (k - 1, k, k + 1)
+            for x0, ends in index.get(key, ())
+            if abs(x0 - x) < EDGE
+        ]
+
+    def farthest(self, x: float, below: float = math.inf, other_than: float | None = None):
+        """The farthest right edge, short of `below` and other than `other_than`, of
+        the spans starting within EDGE of x; None when there is none."""
+        best = None
+        for ends in self.groups(x):
+            k = bisect.bisect_left(ends, below) - 1
+            while k >= 0 and ends[k] == other_than:
+                k -= 1
+            if k >= 0 and (best is None or ends[k] > best):
+                best = ends[k]
+        return best
+
+
+def farthest(
+    spans: list[tuple[float, float]],
+    x: float,
+    below: float = math.inf,
+    other_than: float | None = None,
+) -> float | None:
+    """`Spans.farthest` for any list of spans."""
+    if isinstance(spans, Spans):
+        return spans.farthest(x, below, other_than)
+    ends = [x1 for x0, x1 in spans if abs(x0 - x) < EDGE and x1 < below and x1 != other_than]
+    return max(ends, default=None)
+
+
+class Reach(Spans):
     """The (x0, x1) of every table cell line of a paper whose typesetter cuts words in
     cells, with how often the paper prints each word away from a place that looks like a
     cut: the evidence on whether a line that fills its cell is a cut word or a whole one."""
@@ -77,13 +137,15 @@ def last_word(text: str) -> str:
 def whole_words(left: str, right: str, reach: list[tuple[float, float]] | None) -> bool:
     """A cell line that fills its cell and a lowercase word under it look the same on the
     page as a word cut without a hyphen ("arbetsutskottets | sammanträden"): they are two
-    words when the paper prints both on their own elsewhere and never the two as one."""
+    words when the paper never prints the two as one, and either prints the word below on
+    its own elsewhere or both read as Swedish words that no word runs across
+    (`extractors.swedish_words`)."""
     if not isinstance(reach, Reach):
         return False
     piece, below = last_word(left), first_word(right)
-    return bool(piece and below) and (
-        len(below) >= EVIDENT_WORD and reach.words[below] > 0 and reach.words[piece + below] == 0
-    )
+    if not (piece and below) or reach.words[piece + below] > 0:
+        return False
+    return (len(below) >= EVIDENT_WORD and reach.words[below] > 0) or two_words(piece, below)
 
 
 @dataclass
@@ -119,25 +181,14 @@ class Table:
         return self.bbox[1]
 
 
-def text_pages(data: bytes) -> list[bool | None]:
-    """Which pages have a text layer (None: a blank page, with nothing drawn on it); raises
-    the coded error for unreadable files."""
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The document opened by pdfium; the coded error for a file it cannot open."""
     try:
-        pdf = pdfium.PdfDocument(data)
+        return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise AttsatsError("E105") from exc
         raise AttsatsError("E104", fmt="PDF", detail=str(exc)[:200]) from exc
-    try:
-        found: list[bool | None] = []
-        for page in pdf:
-            if page.get_textpage().get_text_range().strip():
-                found.append(True)
-            else:
-                found.append(False if any(True for _ in page.get_objects()) else None)
-        return found
-    finally:
-        pdf.close()
 
 
 def page_range(data: bytes, first: int, last: int) -> bytes:
@@ -154,6 +205,15 @@ def page_range(data: bytes, first: int, last: int) -> bytes:
         source.close()
 
 
+def ruled_tables(data: bytes, numbers: list[int]) -> dict[int, list[Table]]:
+    """The ruled tables of the pages (from 0) that draw paths, read by pdfplumber: only
+    those pages' content is interpreted by pdfminer."""
+    if not numbers:
+        return {}
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        return {k: tables(upright(pdf.pages[k])) for k in numbers}
+
+
 def upright(page):
     """The page without rotated text: margin text printed along the edge would otherwise
     come out one character per line inside the body."""
@@ -163,8 +223,7 @@ def upright(page):
 def segments_of(words: list[dict], size: float) -> list[Segment]:
     segments: list[Segment] = []
     for word in words:
-        chars = word.get("chars") or []
-        lead = chars[0]["x1"] - chars[0]["x0"] if chars else 0.0
+        lead = word["lead"]
         entry = (word["x0"], word["x1"], word["text"], lead)
         if segments and word["x0"] - segments[-1].x1 < GUTTER * size:
             last = segments[-1]
@@ -181,18 +240,14 @@ def split_at_columns(lines: list[PrintedLine]) -> None:
     """A cell line that reaches so close to the next column that the gutter looks like a
     word space: split where a word starts at a left edge that other lines' segments of the
     paper start at (a column of a table), after a gap wider than a space."""
-    starts = [s.x0 for line in lines for s in line.segments]
+    starts = sorted(s.x0 for line in lines for s in line.segments)
     for line in lines:
         out: list[Segment] = []
         for segment in line.segments:
             piece = Segment(*segment.words[0][:2], text="", lead=segment.words[0][3], words=[])
             for k, word in enumerate(segment.words):
                 gap = word[0] - piece.x1
-                if (
-                    k
-                    and gap > SPACE * line.size
-                    and sum(abs(x - word[0]) < EDGE for x in starts) >= COLUMN_LINES
-                ):
+                if k and gap > SPACE * line.size and starting_at(starts, word[0]) >= COLUMN_LINES:
                     out.append(piece)
                     piece = Segment(word[0], word[1], text="", lead=word[3], words=[])
                 piece.words.append(word)
@@ -202,12 +257,19 @@ def split_at_columns(lines: list[PrintedLine]) -> None:
         line.segments = out
 
 
-def printed_lines(page, exclude: list[tuple[float, float, float, float]]) -> list[PrintedLine]:
+def starting_at(starts: list[float], x: float) -> int:
+    """How many of the sorted left edges lie within EDGE of x."""
+    low = bisect.bisect_left(starts, x - EDGE)
+    high = bisect.bisect_right(starts, x + EDGE)
+    return sum(1 for start in starts[low:high] if abs(start - x) < EDGE)
+
+
+def printed_lines(
+    words: list[dict], exclude: list[tuple[float, float, float, float]]
+) -> list[PrintedLine]:
     words = [
         w
-        for w in page.extract_words(
-            extra_attrs=["size", "fontname"], keep_blank_chars=False, return_chars=True
-        )
+        for w in words
         if w["text"].strip()
         and not any(
             x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
@@ -253,8 +315,13 @@ def tables(page) -> list[Table]:
     """Ruled tables; only looked for on pages that have ruling lines."""
     if not (page.lines or page.rects):
         return []
+    return read_tables(page.find_tables())
+
+
+def read_tables(finds) -> list[Table]:
+    """The rows of pdfplumber's tables, each cell's lines joined."""
     found = []
-    for table in page.find_tables():
+    for table in finds:
         rows = [[cell_text(c) for c in row] for row in table.extract()]
         rows = [r for r in rows if any(r)]
         if rows:
@@ -488,8 +555,8 @@ def cell_edge(
     same left edge reach on any page (short of the next column)."""
     left = columns[k][0]
     limit = columns[k + 1][0] if k + 1 < len(columns) else float("inf")
-    far = [x1 for x0, x1 in reach if abs(x0 - left) < EDGE and x1 < limit]
-    return left, max([columns[k][1], *far])
+    far = farthest(reach, left, below=limit)
+    return left, columns[k][1] if far is None else max(columns[k][1], far)
 
 
 def broken_word(above: Segment, below: Segment, edge: tuple[float, float]) -> bool:
@@ -524,8 +591,8 @@ def breaks_words(
             if i + 1 not in rows:
                 continue
             for a in lines[i].segments:
-                others = [x1 for x0, x1 in reach if abs(x0 - a.x0) < EDGE and x1 != a.x1]
-                edge = (a.x0, max(others, default=0.0))
+                far = farthest(reach, a.x0, other_than=a.x1)
+                edge = (a.x0, 0.0 if far is None else far)
                 found += sum(
                     broken_word(a, b, edge)
                     for b in lines[i + 1].segments
@@ -842,18 +909,40 @@ def item_goes_on(run: list[Line], after: list[Line], wrap_width: float | None) -
 
 
 def extract(data: bytes, doc: Document) -> None:
-    has_text = text_pages(data)
+    pdf = open_pdf(data)
+    try:
+        reader = PageReader()
+        read: list[list[dict]] = []
+        has_text: list[bool | None] = []
+        with_paths: list[int] = []
+        ruled: dict[int, list[Table]] = {}
+        for k in range(len(pdf)):
+            page = pdf[k]
+            try:
+                chars, text = reader.chars(page)
+                anything, paths = drawn(page)
+                edges = page_edges(page) if paths else (False, [])
+                if edges is None:  # paths pdfium cannot hand over as pdfminer reads them
+                    with_paths.append(k)
+                elif edges[0]:
+                    bbox = (0.0, 0.0, page.get_width(), page.get_height())
+                    ruled[k] = read_tables(find_tables(edges[1], chars, bbox))
+            finally:
+                page.close()
+            has_text.append(True if text else (False if anything else None))
+            read.append(page_words(chars))
+    finally:
+        pdf.close()
     if not any(has_text):
         raise AttsatsError("E106")
     for number, ok in enumerate(has_text, start=1):
         if ok is False:  # a page with something drawn but no text: a scanned page
             record(doc, "W103", page=number)
-    with pdfplumber.open(BytesIO(data)) as pdf:
-        pages = []
-        for page in pdf.pages:
-            page = upright(page)
-            found = tables(page)
-            pages.append((printed_lines(page, [t.bbox for t in found]), found))
+    ruled.update(ruled_tables(data, with_paths))
+    pages = []
+    for k, words in enumerate(read):
+        found = ruled.get(k, [])
+        pages.append((printed_lines(words, [t.bbox for t in found]), found))
     doc.source.pages = len(pages)
     split_at_columns([line for lines, _ in pages for line in lines])
     # Table rows are never running headers, even when a table's header row repeats.
@@ -862,12 +951,12 @@ def extract(data: bytes, doc: Document) -> None:
         [i for i in range(len(lines)) if i not in in_tables[p]]
         for p, (lines, _) in enumerate(pages)
     ]
-    reach = [
+    reach = Spans(
         (s.x0, s.x1)
         for p, (lines, _) in enumerate(pages)
         for i in in_tables[p]
         for s in lines[i].segments
-    ]
+    )
     if breaks_words([lines for lines, _ in pages], in_tables, reach):
         reach = Reach(reach, printed_words(pages))
     else:

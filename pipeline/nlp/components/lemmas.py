@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.lookups import Lookups, Table
-from spacy.util import load_language_data, registry
+from spacy.util import registry
+
+from pipeline.resources import lemma_table
 
 TABLE = "lemma_lookup"
 
@@ -41,6 +43,5 @@ class WordTable(Table):
 @registry.misc("attsats.lemma_lookups.v1")
 def lemma_lookups(lang: str) -> Lookups:
     lookups = Lookups()
-    words = load_language_data(registry.lookups.get(lang)[TABLE])
-    lookups.set_table(TABLE, WordTable(TABLE, words))
+    lookups.set_table(TABLE, WordTable(TABLE, lemma_table(lang)))
     return lookups
