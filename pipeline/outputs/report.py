@@ -13,8 +13,10 @@ assessed, never as "no".
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -76,10 +78,16 @@ def level_name(level: str | None) -> str:
 
 @dataclass
 class Analysed:
+    """A document as the report needs it: its body text is dropped once read (an archive
+    of thousands of papers would otherwise be held in memory whole); what tells one paper
+    from another is kept as a digest of its words and the hashes of their shingles."""
+
     folder: str
     doc: Document
     # The folders of the same paper in other formats (PDF, DOCX, text), counted once.
     copies: list[str] = field(default_factory=list)
+    digest: bytes = b""  # of the body words; empty: no words (a failed or empty paper)
+    shingles: array = field(default_factory=lambda: array("q"))  # sorted hashes
 
 
 def load(out: Path) -> tuple[list[Analysed], list[str]]:
@@ -88,12 +96,20 @@ def load(out: Path) -> tuple[list[Analysed], list[str]]:
     for path in sorted(out.glob(f"*/{ANALYSIS}")):
         try:
             doc = Document.model_validate_json(path.read_bytes())
-            # The report is no place for a personnummer: its strings are masked.
-            found.append(
-                Analysed(path.parent.name, Document.model_validate(mask_data(doc.model_dump())))
-            )
         except (ValidationError, OSError):
             unreadable.append(path.parent.name)
+            continue
+        words = body_words(doc)
+        doc.sections, doc.furniture = [], []
+        found.append(
+            Analysed(
+                path.parent.name,
+                # The report is no place for a personnummer: its strings are masked.
+                Document.model_validate(mask_data(doc.model_dump())),
+                digest=hashlib.blake2b("\n".join(words).encode("utf-8")).digest() if words else b"",
+                shingles=array("q", sorted(map(hash, shingles(words)))),
+            )
+        )
     return found, unreadable
 
 
@@ -119,23 +135,22 @@ def distinct_papers(docs: list[Analysed]) -> list[Analysed]:
     renderings of one paper with the same type and title) are the same paper. The first
     folder in name order stands for the paper, the others are kept as its `copies`."""
     papers: list[Analysed] = []
-    seen: dict[tuple[str, str], list[tuple[Analysed, set[tuple[str, ...]]]]] = {}
-    by_text: dict[tuple[str, ...], Analysed] = {}
+    seen: dict[tuple[str, str], list[Analysed]] = {}
+    by_text: dict[bytes, Analysed] = {}
     for analysed in docs:
         doc = analysed.doc
-        words = body_words(doc)
-        if doc.status == "failed" or not words:
+        if doc.status == "failed" or not analysed.digest:
             papers.append(analysed)
             continue
-        same = by_text.get(tuple(words))
+        same = by_text.get(analysed.digest)
         bucket = seen.setdefault((doc.doc_type, (doc.title or "").casefold()), [])
-        own = shingles(words)
-        if same is None:
+        if same is None and bucket:
+            own = set(analysed.shingles)
             same = next(
                 (
                     other
-                    for other, other_shingles in bucket
-                    if len(own & other_shingles) / len(own | other_shingles)
+                    for other in bucket
+                    if len(own.intersection(other.shingles)) / len(own.union(other.shingles))
                     >= SAME_PAPER_SIMILARITY
                 ),
                 None,
@@ -143,10 +158,10 @@ def distinct_papers(docs: list[Analysed]) -> list[Analysed]:
         if same is not None:
             same.copies.append(analysed.folder)
             continue
-        kept = Analysed(analysed.folder, doc)
+        kept = Analysed(analysed.folder, doc, digest=analysed.digest, shingles=analysed.shingles)
         papers.append(kept)
-        bucket.append((kept, own))
-        by_text[tuple(words)] = kept
+        bucket.append(kept)
+        by_text[analysed.digest] = kept
     return papers
 
 
