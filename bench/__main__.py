@@ -2,7 +2,7 @@
 
 Full (`make bench`): the side-by-side at N = 100 and 1,000, memory at N = 100, 1,000 and
 10,000, the inbox with 100 files. Quick (`make bench-quick`, under 10 minutes on 2 cores):
-the side-by-side at N = 20, memory at 100 and 1,000, the inbox with 100 files. Options
+the side-by-side at N = 30, memory at 100 and 1,000, the inbox with 100 files. Options
 override the sizes; `--skip` leaves parts out. Writes `bench/results.json` and
 `BENCHMARKS.md` (`--results`, `--markdown`) and prints the table.
 """
@@ -30,12 +30,16 @@ from bench.stats import percentile
 from bench.unstructured_env import ensure
 
 ROOT = Path(__file__).resolve().parents[1]
-QUICK = {"sizes": [20], "memory": [100, 1000], "inbox": 100}
+QUICK = {"sizes": [30], "memory": [100, 1000], "inbox": 100}
 FULL = {"sizes": [100, 1000], "memory": [100, 1000, 10000], "inbox": 100}
-PARTS = ("extractors", "unstructured", "loop", "batch", "single", "memory", "inbox")
+PARTS = ("extractors", "unstructured", "loop", "batch", "profile", "single", "memory", "inbox")
+PROFILE_FILES = 15  # PDFs of the largest archive profiled (cProfile slows the loop down)
 # The report is the archive's summary, not Prefect's: left out so the overhead is the flow's.
 BATCH_FLAGS = ["--no-report"]
 WARMUP = ROOT / "sample_docs" / "motion_gang_och_cykel.txt"
+# A command that takes longer than this is stopped and reported (not a target: a hang guard).
+TIME_BASE = 600.0
+TIME_PER_PAGE = 5.0
 
 
 def log(message: str) -> None:
@@ -145,6 +149,7 @@ def file_figures(data: dict | None, a: arch.Archive) -> dict[str, object]:
     return {
         "work": sum(r["seconds"] for r in rows),
         "pdf_work": sum(r["seconds"] for r in rows if fmt.get(r["name"]) == "pdf"),
+        "pdf_outputs": sum(r.get("outputs", 0.0) for r in rows if fmt.get(r["name"]) == "pdf"),
         "docx_work": sum(r["seconds"] for r in rows if fmt.get(r["name"]) == "docx"),
         "errors": sum(1 for r in rows if r.get("error")),
         "first_errors": [f"{r['name']}: {r['error']}" for r in rows if r.get("error")][:3],
@@ -166,6 +171,7 @@ def side_by_side(
     all_files, pdfs = a.files(), a.files("pdf")
     lists = {"all": listing(all_files, here / "all.txt"), "pdf": listing(pdfs, here / "pdf.txt")}
     e = env(cache)
+    limit = TIME_BASE + TIME_PER_PAGE * a.pages()
     tools: dict[str, dict[str, object]] = {}
     counts = {
         "all": {"files": len(all_files), "pages": a.pages()},
@@ -185,6 +191,7 @@ def side_by_side(
                 [sys.executable, "-m", "bench.run_extract", tool, str(lists["pdf"]), str(result)],
                 env=e,
                 cwd=ROOT,
+                timeout=limit,
                 log=here / f"{tool}.log",
             )
             label = "pypdfium2 text" if tool == "pypdfium2" else "pdfplumber extract_text"
@@ -209,7 +216,9 @@ def side_by_side(
                     "--warmup",
                     str(ROOT / "sample_docs" / "motion_gang_och_cykel.pdf"),
                 ],
+                env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
                 cwd=ROOT,
+                timeout=limit,
                 log=here / "unstructured.log",
             )
             record("unstructured", "unstructured partition (fast)", "all", m, read_json(result))
@@ -228,6 +237,7 @@ def side_by_side(
             ],
             env=e,
             cwd=ROOT,
+            timeout=limit,
             log=here / "loop.log",
         )
         data = read_json(result)
@@ -257,6 +267,7 @@ def side_by_side(
                 ],
                 env=e,
                 cwd=ROOT,
+                timeout=limit,
                 log=here / f"batch-w{workers}.log",
             )
             record(f"batch_w{workers}", f"attsats batch --workers {workers}", "all", m)
@@ -273,12 +284,55 @@ def side_by_side(
             ],
             env=e,
             cwd=ROOT,
+            timeout=limit,
             log=here / "batch-rerun.log",
         )
         record("batch_rerun", "attsats batch, rerun with nothing to do", "all", m)
         for workers in (1, 2):
             shutil.rmtree(here / f"batch-w{workers}", ignore_errors=True)
     return {"n": n, "archive": arch.describe(a), "archive_seconds": built, "tools": tools}
+
+
+def profile(args, cache: Path, work: Path) -> dict[str, object]:
+    """Where the plain loop spends its time on PDFs: cProfile over the first PDFs of the
+    largest archive (the explanation a missed target asks for)."""
+    n = max(args.sizes)
+    a = arch.build(n, args.seed, "mixed", cache)
+    pdfs = a.files("pdf")[:PROFILE_FILES]
+    here = work / "profile"
+    shutil.rmtree(here, ignore_errors=True)
+    result = here / "loop.json"
+    m = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "bench.run_loop",
+            str(listing(pdfs, here / "pdf.txt")),
+            str(here / "out"),
+            str(result),
+            "--warmup",
+            str(WARMUP),
+            "--profile",
+        ],
+        env=env(cache),
+        cwd=ROOT,
+        timeout=TIME_BASE + TIME_PER_PAGE * 40 * len(pdfs),
+        log=here / "loop.log",
+    )
+    data = read_json(result) or {}
+    shutil.rmtree(here / "out", ignore_errors=True)
+    pages = sum(e.pages for e in a.entries if a.folder / e.name in set(pdfs))
+    log(f"profile: {len(pdfs)} PDFs, {m.wall:.1f} s")
+    return {
+        "n": n,
+        "files": len(pdfs),
+        "pages": pages,
+        "loop": data.get("loop"),
+        "stages": data.get("stages"),
+        "top": (data.get("profile") or {}).get("own", []),
+        "top_cumulative": (data.get("profile") or {}).get("cumulative", []),
+        **process_row(m),
+    }
 
 
 def single(args, cache: Path, work: Path) -> dict[str, object]:
@@ -417,6 +471,8 @@ def main(argv: list[str]) -> int:
         results["prefect_warmup"] = process_row(warm)
         shutil.rmtree(args.work / "warmup", ignore_errors=True)
     results["runs"] = [side_by_side(n, args, cache, args.work, uenv, args.skip) for n in args.sizes]
+    if "profile" not in args.skip and args.sizes:
+        results["profile"] = profile(args, cache, args.work)
     if "single" not in args.skip:
         results["single"] = single(args, cache, args.work)
     if "memory" not in args.skip:

@@ -65,6 +65,16 @@ def targets(results: dict) -> list[dict]:
         True,
         f"N = {n}: plain-loop time on the PDFs / pdfplumber's on the same PDFs (start-up out)",
     )
+    analysis = None
+    if work(loop, "pdf_work") is not None:
+        analysis = loop["pdf_work"] - loop.get("pdf_outputs", 0.0)
+    add(
+        "the same, analysis only (outputs not written)",
+        ratio(analysis, work(plumber)),
+        0.5,
+        True,
+        f"N = {n}: as above, less the time writing analysis.json, drafts and tables",
+    )
     add(
         "unstructured / pipeline",
         ratio(work(t.get("unstructured")), work(loop)),
@@ -322,7 +332,10 @@ papers (up to 40 pages), every file unique in its bytes.
 
 - **pypdfium2 text**, **pdfplumber extract_text**: the PDFs only, one process, file after file.
 - **unstructured partition (fast)**: `partition(strategy="fast", languages=["swe"])` on every
-  file, in its own venv (`bench/unstructured_env.py` says what is installed and why).
+  file, in its own venv (`bench/unstructured_env.py` says what is installed and why: unstructured
+  with python-docx, pdfminer.six, pikepdf and what `unstructured.partition.pdf` imports at load,
+  `unstructured-inference` without its model dependencies (no torch), and spaCy's
+  `en_core_web_sm` from the registry, which unstructured would otherwise fetch from GitHub).
 - **pipeline, plain loop**: `bench/run_loop.py`, one process: each file through
   `analyze_file` (bundles split) and its outputs written as `attsats analyze --out` writes them.
 - **attsats batch**: the Prefect flow as a user runs it, a fresh output folder each
@@ -331,8 +344,10 @@ papers (up to 40 pages), every file unique in its bytes.
 - **wall s**: the command from start to exit (start-up included); **work s**: the file loop
   inside the process (start-up and a warm-up paper that loads spaCy left out), where the
   runner can tell; pages/s and files/s are over wall time. A DOCX counts its source's pages.
-- **peak RSS**: the largest process's peak (`wait4`), and the highest sum over the process tree
-  (sampled every 0.1 s).
+- **peak RSS**: the largest process's peak (VmHWM), and the highest sum over the process tree
+  (VmRSS), both sampled from /proc every 0.1 s.
+- **profile**: cProfile over the plain loop on the first PDFs of the largest archive: the
+  functions with the most time of their own (the loop is slower under the profiler).
 - **memory**: the plain loop streaming small text papers (each output folder written, then
   removed), one process per N.
 - **inbox**: `attsats watch` started, ready once a probe file has come out; files renamed in at
@@ -342,4 +357,21 @@ papers (up to 40 pages), every file unique in its bytes.
 ## Figures
 
 {table(results)}
-"""
+{profile_section(results)}"""
+
+
+def profile_section(results: dict, count: int = 15) -> str:
+    prof = results.get("profile")
+    if not prof or not prof.get("top"):
+        return ""
+    rows = [
+        [f"`{r['function']}`", str(r["calls"]), fmt(r["own"], 2), fmt(r["cumulative"], 2)]
+        for r in prof["top"][:count]
+    ]
+    return (
+        f"\n## Profile\n\ncProfile, plain loop over {prof['files']} PDFs ({prof['pages']} pages) "
+        f"of the N = {prof['n']} archive, {fmt(prof.get('loop'), 1)} s under the profiler; "
+        f"the {count} functions with the most time of their own:\n\n"
+        + grid(["function", "calls", "own s", "cumulative s"], rows)
+        + "\n"
+    )

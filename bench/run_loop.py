@@ -1,7 +1,7 @@
 """The pipeline as a plain loop in one process, timed stage by stage.
 
-`python -m bench.run_loop LIST OUT RESULT [--discard] [--warmup FILE]`: each file of LIST
-goes through `pipeline.service.bundles.analyze_file` (reading, bundles split, the stages,
+`python -m bench.run_loop LIST OUT RESULT [--discard] [--warmup FILE] [--profile]`: each file
+of LIST goes through `pipeline.service.bundles.analyze_file` (reading, bundles split, the stages,
 assessment) and its documents are written to `OUT/<name>/` as `attsats analyze --out` writes
 them, one file at a time, nothing kept (`--discard` removes each folder once written, for the
 long memory runs). No product code changes: the bench wraps the functions `analyze_file`
@@ -12,11 +12,14 @@ calls, in this process only, and the wrappers only add up the time:
 - `assess`: `assess_against` (the profile and the assessment);
 - `outputs`: `pipeline.outputs.folders.write_outputs`;
 - `other`: the rest (bundle splitting, copies).
+
+`--profile` runs the loop under cProfile (slower) and adds the top functions to RESULT.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
@@ -39,6 +42,30 @@ def timed(name: str, fn: Callable) -> Callable:
 
     wrapper.__name__ = getattr(fn, "__name__", name)
     return wrapper
+
+
+def where(file: str) -> str:
+    """A function's file, short: from its package on (site-packages or this checkout)."""
+    stdlib = f"{Path(os.__file__).parent}/"
+    for marker in ("site-packages/", f"{Path(__file__).resolve().parents[1]}/", stdlib):
+        if marker in file:
+            return file.split(marker, 1)[1]
+    return file
+
+
+def top_functions(profiler, count: int = 25) -> dict[str, list[dict]]:
+    """The functions that took the most time, by own time and by time including callees."""
+    import pstats
+
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    rows = [
+        {"function": f"{where(file)}:{line}({name})", "calls": nc, "own": tt, "cumulative": ct}
+        for (file, line, name), (_cc, nc, tt, ct, _callers) in stats.items()
+    ]
+    return {
+        "own": sorted(rows, key=lambda r: -r["own"])[:count],
+        "cumulative": sorted(rows, key=lambda r: -r["cumulative"])[:count],
+    }
 
 
 def own_peak_mb() -> float | None:
@@ -104,24 +131,34 @@ def main(argv: list[str]) -> int:
     rows = []
     used: set[str] = set()
     out.mkdir(parents=True, exist_ok=True)
+    profiler = None
+    if "--profile" in argv:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     loop_started = time.perf_counter()
     for path in files:
         t = time.perf_counter()
         error = None
         docs = []
+        writing = 0.0
         try:
             docs = bundles.analyze_file(path)
+            w = time.perf_counter()
             for doc in docs:
                 folder = out / folder_name(doc, used)
                 write(doc, folder, None)
                 if discard:
                     shutil.rmtree(folder, ignore_errors=True)
+            writing = time.perf_counter() - w
         except Exception as exc:  # a failure is a result; the loop goes on
             error = f"{type(exc).__name__}: {exc}"[:200]
         rows.append(
             {
                 "name": path.name,
                 "seconds": time.perf_counter() - t,
+                "outputs": writing,
                 "docs": len(docs),
                 "status": [d.status for d in docs],
                 "error": error,
@@ -129,6 +166,8 @@ def main(argv: list[str]) -> int:
         )
         del docs
     loop = time.perf_counter() - loop_started
+    if profiler is not None:
+        profiler.disable()
     stages = dict(times)
     stages["other"] = max(0.0, loop - sum(stages.values()))
     payload = {
@@ -140,6 +179,8 @@ def main(argv: list[str]) -> int:
         "unwrapped": missing,
         "self_hwm_mb": own_peak_mb(),
     }
+    if profiler is not None:
+        payload["profile"] = top_functions(profiler)
     result.write_text(json.dumps(payload), encoding="utf-8")
     return 0
 
