@@ -14,7 +14,7 @@ rerun only reads them back.
 
 Profiles:
 - `mixed`: PDF and DOCX, 1-40 pages, bundles included (the side-by-side runs);
-- `small`: single papers of at most two pages, PDF and DOCX (the inbox);
+- `small`: single papers of at most two pages as render.py sets them, PDF and DOCX (the inbox);
 - `small-txt`: the same papers as text (the memory runs, where N reaches 10,000).
 """
 
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 RENDER_TOOL = SHARED / "tools" / "render.py"
 SAMPLES = ROOT / "sample_docs"
-RECIPE = 1  # raise when the way files are chosen or made changes
+RECIPE = 2  # raise when the way files are chosen or made changes
 PROFILES = ("mixed", "small", "small-txt")
 MAX_PAGES = 40
 SMALL_PAGES = 2
@@ -53,7 +53,7 @@ class Paper:
 
     id: str
     path: Path
-    pages: int  # its `<!-- sida N -->` pages, at least 1
+    pages: int  # its pages as render.py sets it (else its `<!-- sida N -->` pages), at least 1
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class Entry:
     kind: str
     typesetter: str
     members: list[str]
-    pages: int  # a PDF's own page count; a DOCX's or text's: its sources' pages
+    pages: int  # a PDF's page count; a DOCX's: its typesetter's PDF's; a text's: its source's
     size: int
     sha256: str
 
@@ -102,14 +102,20 @@ class Archive:
         return sum(e.pages for e in self.entries if fmt is None or e.fmt == fmt)
 
 
-def papers(shared: Path = SHARED, samples: Path = SAMPLES) -> list[Paper]:
-    """Every source text, sorted by id: the corpus's and the samples'."""
+def papers(
+    shared: Path = SHARED, samples: Path = SAMPLES, cache_dir: Path | None = None
+) -> list[Paper]:
+    """Every source text, sorted by id: the corpus's and the samples'. Its pages are those of
+    its rendering by render.py (cached), or without that tool its `<!-- sida N -->` pages."""
     found = sorted((shared / "corpus").glob("*/*.txt")) + sorted(samples.glob("*.txt"))
     result = []
     for path in found:
         corpus = path.parent.name
         text = path.read_text(encoding="utf-8")
-        result.append(Paper(f"{corpus}/{path.stem}", path, max(1, len(PAGE_MARKER.findall(text)))))
+        pages = max(1, len(PAGE_MARKER.findall(text)))
+        if RENDER_TOOL.is_file():
+            pages = pdf_pages(render(text, "pdf", "render", cache_dir or default_cache(), path))
+        result.append(Paper(f"{corpus}/{path.stem}", path, pages))
     return sorted(result, key=lambda p: p.id)
 
 
@@ -243,13 +249,24 @@ def pdf_pages(data: bytes) -> int:
         pdf.close()
 
 
-def make(spec: Spec, by_id: dict[str, Paper], cache_dir: Path) -> tuple[bytes, int]:
-    """The bytes of one archive file and its page count."""
+def make(spec: Spec, by_id: dict[str, Paper], cache_dir: Path) -> tuple[bytes, int, list[str]]:
+    """The bytes of one archive file, its pages and its papers. A DOCX has the pages of the
+    same typesetter's PDF of it; a bundle that comes out longer than 40 pages loses papers
+    from its end until it fits."""
     members = [by_id[m] for m in spec.members]
-    text = bundle_text([p.path.read_text(encoding="utf-8") for p in members])
-    data = render(text, spec.fmt, spec.typesetter, cache_dir, members[0].path)
-    pages = pdf_pages(data) if spec.fmt == "pdf" else sum(p.pages for p in members)
-    return unique_bytes(data, spec.fmt, spec.index), pages
+    while True:
+        text = bundle_text([p.path.read_text(encoding="utf-8") for p in members])
+        data = render(text, spec.fmt, spec.typesetter, cache_dir, members[0].path)
+        pdf = (
+            data
+            if spec.fmt == "pdf"
+            else render(text, "pdf", spec.typesetter, cache_dir, members[0].path)
+        )
+        pages = pdf_pages(pdf) if spec.fmt != "txt" else sum(p.pages for p in members)
+        if pages <= MAX_PAGES or len(members) == 1:
+            break
+        members = members[:-1]
+    return unique_bytes(data, spec.fmt, spec.index), pages, [p.id for p in members]
 
 
 def archive_key(n: int, seed: int, profile: str, sources: list[Paper]) -> str:
@@ -278,7 +295,7 @@ def build(
 ) -> Archive:
     """The archive of `n` files, read back from the cache when it was made before."""
     cache_dir = cache_dir or default_cache()
-    sources = sources if sources is not None else papers()
+    sources = sources if sources is not None else papers(cache_dir=cache_dir)
     if not sources:
         raise FileNotFoundError(f"no source texts (looked in {SHARED / 'corpus'} and {SAMPLES})")
     folder = (
@@ -294,15 +311,15 @@ def build(
     (staging / "files").mkdir(parents=True)
     entries = []
     for spec in plan(n, seed, profile, sources):
-        data, pages = make(spec, by_id, cache_dir)
+        data, pages, members = make(spec, by_id, cache_dir)
         (staging / "files" / spec.name).write_bytes(data)
         entries.append(
             Entry(
                 spec.name,
                 spec.fmt,
-                spec.kind,
+                "bundle" if len(members) > 1 else "single",
                 spec.typesetter,
-                list(spec.members),
+                members,
                 pages,
                 len(data),
                 sha256_bytes(data),

@@ -36,6 +36,7 @@ def test_the_same_seed_builds_the_same_files_byte_for_byte(tmp_path, sources) ->
         e.sha256 for e in first.entries
     ]
     assert {e.fmt for e in first.entries} == {"pdf", "docx"}
+    assert all(1 <= e.pages <= arch.MAX_PAGES for e in first.entries)
 
 
 def test_another_seed_chooses_other_files(sources) -> None:
