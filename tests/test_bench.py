@@ -86,6 +86,18 @@ def test_unique_bytes_leave_what_a_reader_sees() -> None:
         }
 
 
+def test_a_marked_text_reads_as_the_same_paper(tmp_path) -> None:
+    from extractors import read_document
+
+    source = ROOT / "sample_docs" / "motion_gang_och_cykel.txt"
+    marked = tmp_path / source.name
+    marked.write_bytes(arch.unique_bytes(source.read_bytes(), "txt", 9999))
+    assert marked.read_bytes() != source.read_bytes()
+    assert [p.text for p in read_document(marked).paragraphs()] == [
+        p.text for p in read_document(source).paragraphs()
+    ]
+
+
 def test_an_unknown_profile_is_refused(sources) -> None:
     with pytest.raises(ValueError, match="unknown profile"):
         arch.plan(1, 1, "huge", sources)
