@@ -26,13 +26,13 @@ from bench import archive as arch
 from bench import report
 from bench.latency import measure_inbox
 from bench.measure import Measured, run_measured
+from bench.report import PARTS
 from bench.stats import percentile
 from bench.unstructured_env import ensure
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = {"sizes": [30], "memory": [100, 1000], "inbox": 100}
 FULL = {"sizes": [100, 1000], "memory": [100, 1000, 10000], "inbox": 100}
-PARTS = ("extractors", "unstructured", "loop", "batch", "profile", "single", "memory", "inbox")
 PROFILE_FILES = 15  # PDFs of the largest archive profiled (cProfile slows the loop down)
 # The report is the archive's summary, not Prefect's: left out so the overhead is the flow's.
 BATCH_FLAGS = ["--no-report"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bench.stats import growth, per_second, ratio, verdict
 
+PARTS = ("extractors", "unstructured", "loop", "batch", "profile", "single", "memory", "inbox")
 TOOL_ORDER = (
     "pypdfium2",
     "pdfplumber",
@@ -311,6 +312,13 @@ Written by `{results["command"]}` ({results["mode"]} run; `make bench` is the fu
 `make bench-quick` the short one). Issue 15. Figures from one run, all tools on the same
 files; the machine is shared, so compare ratios from one run rather than figures across runs.
 
+Run it: `make bench` (full: N = 100 and 1,000 side by side, memory at 100, 1,000 and 10,000,
+about an hour on 2 cores), `make bench-quick` (N = 30, memory at 100 and 1,000, under 10
+minutes), or `python -m bench [--quick] [--sizes 100,1000] [--memory 100,1000,10000]
+[--inbox 100] [--rate 5] [--seed 15] [--skip PARTS]` (parts: {", ".join(PARTS)}).
+Archives, renderings, Prefect's database and unstructured's venv are kept under
+`~/.cache/attsats/bench` (`ATTSATS_BENCH_CACHE`); scratch output under `out/bench/`.
+
 ## Machine and versions
 
 - {m["cores"]} cores, {m["ram_gb"]} GB RAM, {m["cpu"]}; {m["system"]}
@@ -349,7 +357,8 @@ papers (up to 40 pages), every file unique in its bytes.
 - **profile**: cProfile over the plain loop on the first PDFs of the largest archive: the
   functions with the most time of their own (the loop is slower under the profiler).
 - **memory**: the plain loop streaming small text papers (each output folder written, then
-  removed), one process per N.
+  removed), one process per N. The papers repeat the corpus's short texts (each file unique in
+  its bytes, not in its words), so growth with new vocabulary is not exercised.
 - **inbox**: `attsats watch` started, ready once a probe file has come out; files renamed in at
   a steady rate; latency from the rename to the source's arrival in its output folder (moved
   there only after its outputs are published).
@@ -357,7 +366,54 @@ papers (up to 40 pages), every file unique in its bytes.
 ## Figures
 
 {table(results)}
-{profile_section(results)}"""
+{notes(results)}{profile_section(results)}"""
+
+
+def overhead_fit(results: dict) -> tuple[float, float] | None:
+    """Prefect's overhead (batch --workers 1 wall − plain-loop wall) as fixed seconds plus
+    seconds per file, from the smallest and the largest N; None with fewer than two sizes."""
+    points = []
+    for run in results.get("runs") or []:
+        w1, loop = wall(run["tools"].get("batch_w1")), wall(run["tools"].get("loop"))
+        if w1 is not None and loop is not None:
+            points.append((run["n"], w1 - loop))
+    if len(points) < 2 or points[0][0] == points[-1][0]:
+        return None
+    (n1, o1), (n2, o2) = min(points), max(points)
+    per_file = (o2 - o1) / (n2 - n1)
+    return o1 - per_file * n1, per_file
+
+
+def notes(results: dict) -> str:
+    """Facts that point to where the time goes, read off the figures above."""
+    lines = []
+    run = largest(results)
+    loop, plumber = run["tools"].get("loop"), run["tools"].get("pdfplumber")
+    stages = (loop or {}).get("stages") or {}
+    total = sum(stages.values())
+    if total and wall(loop) is not None:
+        read, written = stages.get("read", 0.0), stages.get("outputs", 0.0)
+        rest = total - read - written - stages.get("other", 0.0)
+        lines.append(
+            f"- Reading (`extractors`) is {100 * read / total:.0f} % of the plain loop at "
+            f"N = {run['n']}; writing the outputs {100 * written / total:.0f} %; the stages "
+            f"and the assessment together {100 * rest / total:.0f} %."
+        )
+    pages = (plumber or {}).get("pages")
+    if work(loop, "pdf_work") is not None and work(plumber) is not None and pages:
+        floor = work(run["tools"].get("pypdfium2"))
+        lines.append(
+            f"- On the PDFs the plain loop takes {1000 * loop['pdf_work'] / pages:.0f} ms a "
+            f"page, pdfplumber's `extract_text` alone {1000 * plumber['work'] / pages:.0f} ms"
+            + (f" and pypdfium2's text {1000 * floor / pages:.1f} ms." if floor else ".")
+        )
+    fit = overhead_fit(results)
+    if fit:
+        lines.append(
+            f"- Prefect's overhead fits {fit[0]:.1f} s per command plus {1000 * fit[1]:.0f} ms "
+            "per file (batch --workers 1 − plain loop, smallest and largest N)."
+        )
+    return "\n## Notes\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def profile_section(results: dict, count: int = 15) -> str:

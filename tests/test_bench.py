@@ -193,3 +193,15 @@ def test_a_failed_or_skipped_tool_is_not_measured() -> None:
     assert got["unstructured / pipeline"] == "not measured"
     assert got["Prefect overhead (share of batch wall time)"] == "not measured"
     assert got["inbox p95 (s)"] == "not measured"
+
+
+def test_prefect_overhead_splits_into_a_fixed_and_a_per_file_part() -> None:
+    from bench.report import overhead_fit
+
+    def sized(n: int, loop: float, batch: float) -> dict:
+        return {"n": n, "tools": {"loop": run(loop), "batch_w1": run(batch)}}
+
+    results = {"runs": [sized(100, 50.0, 62.0), sized(1000, 500.0, 530.0)]}
+    fixed, per_file = overhead_fit(results)
+    assert per_file == pytest.approx(0.02) and fixed == pytest.approx(10.0)
+    assert overhead_fit({"runs": [sized(100, 50.0, 62.0)]}) is None
