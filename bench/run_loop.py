@@ -4,8 +4,9 @@
 of LIST goes through `pipeline.service.bundles.analyze_file` (reading, bundles split, the stages,
 assessment) and its documents are written to `OUT/<name>/` as `attsats analyze --out` writes
 them, one file at a time, nothing kept (`--discard` removes each folder once written, for the
-long memory runs). No product code changes: the bench wraps the functions `analyze_file`
-calls, in this process only, and the wrappers only add up the time:
+long memory runs, which then keep no record per file but a failure's). No product code
+changes: the bench wraps the functions `analyze_file` calls, in this process only, and the
+wrappers only add up the time:
 
 - `read`: `extractors.read_document` (and `read_pages`, a bundle's part read again);
 - one entry per stage of `pipeline.stages.run.STAGES`, by the stage's name;
@@ -129,6 +130,7 @@ def main(argv: list[str]) -> int:
 
     files = [Path(line) for line in listing.read_text(encoding="utf-8").splitlines() if line]
     rows = []
+    counts = {"files": 0, "docs": 0}
     used: set[str] = set()
     out.mkdir(parents=True, exist_ok=True)
     profiler = None
@@ -147,13 +149,19 @@ def main(argv: list[str]) -> int:
             docs = bundles.analyze_file(path)
             w = time.perf_counter()
             for doc in docs:
-                folder = out / folder_name(doc, used)
+                # A streamed run keeps nothing per file: its folders are gone, so are their names.
+                folder = out / folder_name(doc, set() if discard else used)
                 write(doc, folder, None)
                 if discard:
                     shutil.rmtree(folder, ignore_errors=True)
             writing = time.perf_counter() - w
         except Exception as exc:  # a failure is a result; the loop goes on
             error = f"{type(exc).__name__}: {exc}"[:200]
+        counts["files"] += 1
+        counts["docs"] += len(docs)
+        if discard and error is None:  # a streamed run keeps only its failures
+            del docs
+            continue
         rows.append(
             {
                 "name": path.name,
@@ -175,6 +183,7 @@ def main(argv: list[str]) -> int:
         "warmup": warmup,
         "loop": loop,
         "files": rows,
+        "counts": counts,
         "stages": stages,
         "unwrapped": missing,
         "self_hwm_mb": own_peak_mb(),
