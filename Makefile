@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-routes test-slow loco lint samples golden model bench clean
+.PHONY: install demo test test-routes test-slow loco lint samples golden model bench bench-quick clean
 
 install: $(STAMP)
 
@@ -57,9 +57,15 @@ golden: $(STAMP)
 model: $(STAMP)
 	$(BIN)/attsats train --out pipeline/nlp/models/clause_textcat
 
-# Speed and memory figures (printed, not asserted).
+# Speed and memory against pdfplumber, pypdfium2 and unstructured on one deterministic archive
+# (bench/): prints the table, writes bench/results.json and BENCHMARKS.md. Figures, not tests.
+# The full run takes about an hour on 2 cores; bench-quick under 10 minutes. unstructured gets
+# its own venv under ~/.cache/attsats/bench on first use (a few minutes more, once).
 bench: $(STAMP)
-	$(BIN)/python scripts/benchmark.py sample_docs
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf out .pytest_cache
