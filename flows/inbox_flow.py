@@ -48,11 +48,12 @@ def inbox_flow(
     once: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
     console: bool = False,
+    workers: int = 1,
 ) -> int:
     """Watch `inbox` and process every complete file into `outbox` with `settings`
     (styrmodell, templates, limits) until SIGINT or SIGTERM (or, with `once`, until it is
     empty); returns how many files were handled. With `console`, one line per file on
-    stdout."""
+    stdout. `workers` files are read at once, each in a worker process of its own."""
     settings.check()  # before any file is taken
     watcher = Inbox(
         Path(inbox),
@@ -64,6 +65,7 @@ def inbox_flow(
         mode=mode,
         process=run_document,
         settings=settings,
+        workers=workers,
         **({"echo": lambda line: print(line, file=sys.stdout, flush=True)} if console else {}),
     )
     with stop_on_signals() as stop:

@@ -29,3 +29,14 @@ def always_raises(path: Path, profile: object = None) -> list:
 def dies(path: Path, profile: object = None) -> list:
     """A parser that takes its process with it (a crash in C code)."""
     os._exit(11)
+
+
+def slow_and_signed(path: Path, profile: object = None) -> list:
+    """A well-behaved but slow parser that signs its paper with the worker's process id."""
+    from pipeline.service.bundles import analyze_file
+
+    time.sleep(1.0)
+    docs = analyze_file(path, profile=profile)
+    for doc in docs:
+        doc.title = f"läst av {os.getpid()}"
+    return docs

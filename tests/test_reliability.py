@@ -487,6 +487,25 @@ def test_6_same_content_twice_is_processed_once_and_new_content_overwrites_nothi
     )
 
 
+def test_an_inbox_with_two_workers_reads_two_files_at_once_each_in_its_own_process(
+    tmp_path: Path,
+) -> None:
+    process = partial(batch.process_file, reader="hostile_readers:slow_and_signed")
+    box = Inbox(
+        tmp_path / "in", tmp_path / "out", settle=0, mode="poll", process=process, workers=2
+    )
+    for n in range(4):
+        (box.inbox / f"papper-{n}.txt").write_text(f"{MOTION}\n{n}\n", encoding="utf-8")
+    box.tick()  # seen
+    assert sorted(box.tick()) == ["done"] * 4
+    readers = {
+        json.loads((box.outbox / f"papper-{n}" / ANALYSIS).read_text(encoding="utf-8"))["title"]
+        for n in range(4)
+    }
+    # A second worker is only started while the first is busy: two readers, two at once.
+    assert len(readers) == 2, readers
+
+
 # 7. Poison documents -------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ crashing is set aside; on restart whatever is left in `processing/` is resumed.
 
 from __future__ import annotations
 
+import contextvars
 import fnmatch
 import json
 import logging
@@ -25,6 +26,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -290,6 +292,7 @@ class Inbox:
     clock: Callable[[], float] = time.monotonic
     settings: Settings = DEFAULT_SETTINGS  # the styrmodell and templates every file gets
     echo: Callable[[str], None] = print_line  # one Swedish line per file taken
+    workers: int = 1  # files handled at once, each read in a worker process of its own
 
     def __post_init__(self) -> None:
         self.failed = self.failed or self.inbox / FAILED
@@ -542,17 +545,32 @@ class Inbox:
         self.readiness.retain({p.name for p in candidates})
         settled = [p for p in candidates if self.readiness.settled(p)]
         busy = open_for_writing(f for p in settled for f in files_under(p)) if settled else set()
-        outcomes: list[Outcome] = []
+        ready = []
         for path in settled:
-            if self.stop():
-                break
             if any(identity(f) in busy for f in files_under(path)):
                 self.readiness.forget(path.name)  # still being written: settle again
-                continue
-            claimed = self.claim(path)
-            if claimed is not None:
-                outcomes += self.handle(claimed)
+            else:
+                ready.append(path)
+        if self.workers > 1 and len(ready) > 1:
+            with ThreadPoolExecutor(self.workers) as pool:
+                # Each file in a copy of this context: Prefect's flow run reaches the
+                # tasks that the threads start.
+                handled = [
+                    pool.submit(contextvars.copy_context().run, self.take, path) for path in ready
+                ]
+                return [outcome for future in handled for outcome in future.result()]
+        outcomes: list[Outcome] = []
+        for path in ready:
+            outcomes += self.take(path)
         return outcomes
+
+    def take(self, path: Path) -> list[Outcome]:
+        """Claim a complete file and process it, unless the service is stopping (a file
+        not claimed yet stays in the inbox for the next start)."""
+        if self.stop():
+            return []
+        claimed = self.claim(path)
+        return self.handle(claimed) if claimed is not None else []
 
     def run(self, stop: Callable[[], bool] = lambda: False, once: bool = False) -> int:
         """Watch until `stop()` says so; with `once`, until the inbox is empty.

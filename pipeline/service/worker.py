@@ -4,8 +4,9 @@ A parser that hangs, or allocates without bound on a hostile file, must not take
 service with it. So the reading (`analyze_file`: extraction, stages, assessment) runs in a
 worker process started with `python -m pipeline.service.worker`: the child caps its own
 address space (`RLIMIT_AS`), the parent also watches its resident memory and the clock,
-and kills it on either limit. The worker is kept between documents (spaCy stays loaded);
-a killed or dead one is replaced at the next document. The child exits by itself when its
+and kills it on either limit. Workers are kept between documents (spaCy stays loaded),
+one per thread that reads at the same time (`Shared`); a killed or dead one is replaced at
+the next document. The child exits by itself when its
 parent goes away (even on kill -9), so no worker outlives the service. A fresh process
 (not a fork) is started, so the parent's threads (Prefect's) never leak into it.
 
@@ -95,6 +96,7 @@ class Worker:
     def __init__(self, limits: Limits = Limits()) -> None:
         self.limits = limits
         self.process: subprocess.Popen | None = None
+        self.lock = threading.Lock()  # held while it starts or reads a document
 
     @property
     def pid(self) -> int | None:
@@ -179,42 +181,63 @@ class Worker:
 
 
 class Shared:
-    """The process's worker, kept warm between documents and used by one thread at a time
-    (a worker reads one document at a time; threads of a pool wait their turn)."""
+    """The process's workers, kept warm between documents: a thread that reads a document
+    takes an idle worker (or starts one), so as many documents are read at once as threads
+    ask, each in its own process."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.worker: Worker | None = None
+        self.idle: list[Worker] = []
+        self.busy: set[Worker] = set()
 
-    def worker_for(self, limits: Limits) -> Worker:
-        """The worker, replaced when the limits change (called with the lock held)."""
-        if self.worker is None or self.worker.limits != limits:
-            if self.worker is not None:
-                self.worker.close()
-            self.worker = Worker(limits)
-        return self.worker
+    def take(self, limits: Limits) -> Worker:
+        """An idle worker with these limits, else a new one (not started yet)."""
+        with self.lock:
+            for worker in self.idle:
+                if worker.limits == limits:
+                    self.idle.remove(worker)
+                    break
+            else:
+                worker = Worker(limits)
+            self.busy.add(worker)
+            return worker
+
+    def give_back(self, worker: Worker) -> None:
+        with self.lock:
+            self.busy.discard(worker)
+            self.idle.append(worker)
 
     def run(self, limits: Limits, path: Path, styrmodell: str | None, target: str):
-        with self.lock:
-            return self.worker_for(limits).run(path, styrmodell, target)
+        worker = self.take(limits)
+        try:
+            with worker.lock:  # a worker still warming up is waited for
+                return worker.run(path, styrmodell, target)
+        finally:
+            self.give_back(worker)
 
     def warm(self, limits: Limits) -> None:
-        """Start the worker in the background (it takes seconds to load spaCy), so the
-        first document does not wait for it; a failed start is retried by `run`."""
+        """Start an idle worker in the background (it takes seconds to load spaCy), so the
+        first document does not wait for all of it; a failed start is retried by `run`."""
+        worker = Worker(limits)
+        worker.lock.acquire()  # before anyone can take it: they wait for the start
+        with self.lock:
+            self.idle.append(worker)
 
         def start() -> None:
-            with self.lock:
-                worker = self.worker_for(limits)
-                if worker.pid is None:
-                    with contextlib.suppress(WorkerCrashed, LimitExceeded, Cancelled, OSError):
-                        worker.start()
+            try:
+                with contextlib.suppress(WorkerCrashed, LimitExceeded, Cancelled, OSError):
+                    worker.start()
+            finally:
+                worker.lock.release()
 
         threading.Thread(target=start, daemon=True).start()
 
     def close(self) -> None:
         with self.lock:
-            if self.worker is not None:
-                self.worker.close()
+            workers, self.idle = [*self.idle, *self.busy], []
+            self.busy.clear()
+        for worker in workers:
+            worker.close()
 
 
 shared = Shared()
