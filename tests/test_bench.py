@@ -19,9 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def sources() -> list[arch.Paper]:
-    """The samples' texts: always there, so the test needs no ../shared."""
-    return arch.papers(shared=ROOT / "no-such-folder", samples=ROOT / "sample_docs")
+def sources(tmp_path_factory) -> list[arch.Paper]:
+    """The samples' texts: always there, so the test needs no corpus (their pages are counted
+    on render.py's renderings where ../shared has it, cached in a scratch folder)."""
+    return arch.papers(
+        shared=ROOT / "no-such-folder",
+        samples=ROOT / "sample_docs",
+        cache_dir=tmp_path_factory.mktemp("renderings"),
+    )
 
 
 def manifest(a: arch.Archive) -> list[tuple[str, str]]:
