@@ -30,7 +30,9 @@ from pipeline.outputs.render import assessment_records
 from pipeline.service import batch
 from pipeline.service.ledger import Ledger
 
-CHUNKS_PER_WORKER = 2
+# Many chunks per worker: a pool process that finishes early takes the next one, so a
+# chunk of slow papers (long PDFs) does not leave the other worker idle at the end.
+CHUNKS_PER_WORKER = 8
 POLL_SECONDS = 0.5
 
 

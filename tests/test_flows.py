@@ -127,14 +127,14 @@ def test_batch_flow_writes_folders_report_and_artifacts_then_nothing_new(
 
 
 def test_batch_flow_on_a_process_pool_gives_the_same_outputs(api: str, tmp_path: Path) -> None:
-    from flows.batch_flow import batch_flow
+    from flows.batch_flow import CHUNKS_PER_WORKER, batch_flow
 
     out = tmp_path / "out"
     state = batch_flow(TEXT_SAMPLES, str(out), workers=2, with_report=False, return_state=True)
     assert state.result()["documents"] == len(SAMPLE_NAMES)
     assert folders(out) == SAMPLE_NAMES
     assert task_run_names(state.state_details.flow_run_id).count("analysera") == min(
-        4, len(SAMPLE_NAMES)
+        2 * CHUNKS_PER_WORKER, len(SAMPLE_NAMES)
     )
 
 
