@@ -59,8 +59,8 @@ model: $(STAMP)
 
 # Speed and memory against pdfplumber, pypdfium2 and unstructured on one deterministic archive
 # (bench/): prints the table, writes bench/results.json and BENCHMARKS.md. Figures, not tests.
-# The full run takes about an hour on 2 cores; bench-quick under 10 minutes. unstructured gets
-# its own venv under ~/.cache/attsats/bench on first use (a few minutes more, once).
+# The full run takes about 20 minutes on 2 cores (more the first time), bench-quick under 10.
+# unstructured gets its own venv under ~/.cache/attsats/bench on first use (a few minutes more, once).
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
