@@ -44,25 +44,6 @@ def publish_table(folder: str) -> None:
     )
 
 
-def document_tasks(
-    path: str,
-    origin: str,
-    sha256: str,
-    name: str,
-    out: str,
-    max_attempts: int,
-    keep_failed: bool,
-    settings: Settings,
-) -> Result:
-    """The file analysed, then each of its folders' tables published: the body of
-    `process_document`, also run by the inbox flow for each file (task runs inside the
-    running flow cost a fraction of a flow run per file)."""
-    result = analyse(path, origin, sha256, name, out, max_attempts, keep_failed, settings)
-    for folder in result.folders:
-        publish_table(str(Path(out) / folder))
-    return result
-
-
 @private
 @flow(name="attsats-dokument")
 def process_document(
@@ -76,5 +57,9 @@ def process_document(
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Result:
     """Analyse one file into `out/<name>/` (or `<name>-del-NN` for a bundle's papers) with
-    `settings` (styrmodell, templates)."""
-    return document_tasks(path, origin, sha256, name, out, max_attempts, keep_failed, settings)
+    `settings` (styrmodell, templates). The inbox flow runs this body for each file as its
+    own task runs (`process_document.fn`): a flow run per file cost more than the analysis."""
+    result = analyse(path, origin, sha256, name, out, max_attempts, keep_failed, settings)
+    for folder in result.folders:
+        publish_table(str(Path(out) / folder))
+    return result

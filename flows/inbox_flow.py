@@ -2,8 +2,8 @@
 
 Prefect has no file-system trigger, and an event trigger through the server adds seconds
 of latency, so the watcher (`pipeline.service.inbox`) runs inside the flow and runs the document
-tasks (`document_tasks`: analyse, publish the table) for every complete file, as task
-runs of this flow: a flow run per file cost more than the analysis of the file.
+tasks (the body of `process_document`: analyse, publish the table) for every complete
+file, as task runs of this flow: a flow run per file cost more than the analysis.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Literal
 from prefect import flow
 
 from flows.artifacts import private
-from flows.document_flow import document_tasks
+from flows.document_flow import process_document
 from pipeline.service.batch import DEFAULT_ATTEMPTS, DEFAULT_SETTINGS, Result, Settings
 from pipeline.service.inbox import DEFAULT_SETTLE, Inbox, stop_on_signals
 
@@ -30,7 +30,8 @@ def run_document(
     keep_failed: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Result:
-    return document_tasks(
+    # The flow's body, not a flow run: its tasks run inside the inbox's flow run.
+    return process_document.fn(
         str(path), origin, sha256, name, str(out), max_attempts, keep_failed, settings
     )
 
