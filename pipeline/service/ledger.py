@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,21 @@ class Entry:
     message: str | None = None
 
 
+def write_ahead(db: sqlite3.Connection, seconds: float = 60.0) -> None:
+    """Put the database in WAL mode. Switching takes an exclusive lock that SQLite does
+    not wait for (two threads opening a new file at once: "database is locked"), so it is
+    retried; once a file is in WAL mode, it stays so and this returns at once."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Ledger:
     """One SQLite file; open one `Ledger` per process or thread."""
 
@@ -80,7 +96,7 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        write_ahead(self.db)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
 

@@ -30,6 +30,7 @@ from typing import Any, Protocol, TypeVar
 
 from pipeline.document import Document
 from pipeline.privacy import mask
+from pipeline.service.ledger import write_ahead
 
 ARCHIVE_FILE = "arkiv.sqlite"
 # The scale-out setting: a PostgreSQL URL puts every archive in that database.
@@ -78,7 +79,7 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection:
     elif not path.exists():
         raise FileNotFoundError(path)
     conn = sqlite3.connect(path, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
+    write_ahead(conn)
     # No fsync per commit: the index is rebuilt from the outputs (`rebuild`) if a power
     # cut ever loses its last entries.
     conn.execute("PRAGMA synchronous=NORMAL")
