@@ -317,15 +317,12 @@ KALLELSE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("break_words", [True, False])
-def test_a_word_cut_inside_a_narrow_cell_is_whole_again(tmp_path: Path, break_words: bool) -> None:
-    """A typesetter that cuts a word too wide for its cell without a hyphen (LibreOffice)
-    and one that lets it overflow both read back as the words of the paper."""
-    path = tmp_path / "kallelse.pdf"
-    pdf = canvas_for(path)
-    width = 80.0
-    y = 770
-    for nr, arende, forslag in KALLELSE_ROWS:
+def draw_cut_cells(
+    pdf: canvas.Canvas, rows: list[tuple[str, str, str]], width: float, break_words: bool, y: float
+) -> None:
+    """Agenda rows (number, ärende, förslag) in cells `width` wide, set by `set_cell`, and
+    the page saved."""
+    for nr, arende, forslag in rows:
         left = set_cell(arende, width, break_words)
         right = set_cell(forslag, width, break_words)
         pdf.drawString(70, y, nr)
@@ -336,6 +333,16 @@ def test_a_word_cut_inside_a_narrow_cell_is_whole_again(tmp_path: Path, break_wo
         y -= 12 * max(len(left), len(right)) + 10
     pdf.showPage()
     pdf.save()
+
+
+@pytest.mark.parametrize("break_words", [True, False])
+def test_a_word_cut_inside_a_narrow_cell_is_whole_again(tmp_path: Path, break_words: bool) -> None:
+    """A typesetter that cuts a word too wide for its cell without a hyphen (LibreOffice)
+    and one that lets it overflow both read back as the words of the paper."""
+    path = tmp_path / "kallelse.pdf"
+    pdf = canvas_for(path)
+    width = 80.0
+    draw_cut_cells(pdf, KALLELSE_ROWS, width, break_words, y=770)
     words = {w for row in KALLELSE_ROWS for text in row for w in text.split()}
     drawn = {
         w
@@ -592,18 +599,7 @@ def test_a_whole_word_filling_its_cell_stays_apart_from_a_word_the_paper_prints_
     ]
     width = stringWidth("arbetsutskottets", FONT, 10) + 0.5
     pdf.drawString(70, 790, "Kommunstyrelsens sammanträden hålls i stadshuset.")
-    y = 760
-    for nr, arende, forslag in rows:
-        left = set_cell(arende, width, True)
-        right = set_cell(forslag, width, True)
-        pdf.drawString(70, y, nr)
-        for k, line in enumerate(left):
-            pdf.drawString(120, y - 12 * k, line)
-        for k, line in enumerate(right):
-            pdf.drawString(300, y - 12 * k, line)
-        y -= 12 * max(len(left), len(right)) + 10
-    pdf.showPage()
-    pdf.save()
+    draw_cut_cells(pdf, rows, width, True, y=760)
     assert "arbetsutskottets" in set_cell(rows[-1][1], width, True)  # alone, filling its line
     table = [p for p in read_document(path).paragraphs() if p.kind == "table"]
     assert len(table) == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from test_reading_order import canvas_for, set_cell
+from test_reading_order import canvas_for, draw_cut_cells, set_cell
 
 from extractors import read_document
 from extractors.swedish_words import two_words
@@ -59,18 +59,7 @@ def test_a_phrase_filling_its_cell_keeps_its_space_in_a_word_cutting_table(
         ("4.", "Revidering av projektbeställning", "Kommunstyrelsen godkänner revideringen"),
     ]
     width = stringWidth("kompletterande", FONT, 10) + 0.5
-    y = 760
-    for nr, arende, forslag in rows:
-        left = set_cell(arende, width, True)
-        right = set_cell(forslag, width, True)
-        pdf.drawString(70, y, nr)
-        for k, line in enumerate(left):
-            pdf.drawString(120, y - 12 * k, line)
-        for k, line in enumerate(right):
-            pdf.drawString(300, y - 12 * k, line)
-        y -= 12 * max(len(left), len(right)) + 10
-    pdf.showPage()
-    pdf.save()
+    draw_cut_cells(pdf, rows, width, True, y=760)
     assert "kompletterande" in set_cell(rows[2][1], width, True)  # alone, filling its line
     assert "Delegeringsförteckning" not in set_cell(rows[0][1], width, True)  # cut
     table = [p for p in read_document(path).paragraphs() if p.kind == "table"]
