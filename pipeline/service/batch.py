@@ -294,11 +294,11 @@ def plan(
     scratch: Path,
     limits: Limits = Limits(),
     max_attempts: int = DEFAULT_ATTEMPTS,
-    record: bool = True,
+    preview: bool = False,
 ) -> Plan:
-    """What this batch has to do, given what the ledger already knows. With `record` off
-    the ledger is only read: the plan of a batch that may not run (`todo` then has no
-    output names)."""
+    """What this batch has to do, given what the ledger already knows. A `preview` only
+    reads the ledger and stops at the first file with work (`todo` then holds that file,
+    without an output name): whether a batch has anything to do, each file hashed once."""
     files, problems = collect(paths, scratch, limits)
     result = Plan(problems=problems)
     first_seen: dict[str, str] = {}
@@ -316,7 +316,7 @@ def plan(
                 if first in (origin, mask(origin)):  # the ledger keeps names masked
                     result.already.append(item)
                 else:
-                    if record:
+                    if not preview:
                         ledger.see(key, origin, "duplicate")
                     result.duplicates.append((item, first))
                 continue
@@ -324,9 +324,9 @@ def plan(
                 result.set_aside.append(item)
                 continue
             first_seen[key] = origin
-            if not record:
+            if preview:
                 result.todo.append(item)
-                continue
+                break
             name = ledger.reserve(key, name_candidates(Path(origin).name, key), folder_taken(out))
             ledger.see(key, origin, "new")
             result.todo.append(
@@ -583,7 +583,7 @@ def settled(
         return None
     scratch = state_dir(out) / f"granskat-{uuid.uuid4().hex[:8]}"
     try:
-        the_plan = plan(paths, out, scratch, max_attempts=max_attempts, record=False)
+        the_plan = plan(paths, out, scratch, max_attempts=max_attempts, preview=True)
     finally:
         clean_scratch(scratch)
     return None if the_plan.todo else summarize(the_plan, [])
